@@ -1,0 +1,35 @@
+"""Settings read from the environment, once per process."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    table: str
+    endpoint_url: str | None
+    region: str
+    secret_file: str | None
+    secret_parameter: str | None
+    max_body_bytes: int = 256 * 1024
+    site_cache_seconds: float = 60.0
+    ddb_timeout_seconds: float = 3.0
+    ddb_max_attempts: int = 3
+
+    @classmethod
+    def from_env(cls, env: os._Environ | dict | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            table=env.get("REPLYBOX_TABLE") or "replybox",
+            endpoint_url=env.get("DYNAMODB_ENDPOINT_URL") or None,
+            region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "us-east-1",
+            secret_file=env.get("REPLYBOX_SECRET_FILE") or None,
+            secret_parameter=env.get("REPLYBOX_SECRET_PARAMETER") or None,
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings.from_env()

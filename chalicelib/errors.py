@@ -1,0 +1,60 @@
+"""Domain errors. They carry what went wrong, never how HTTP says it (app.py maps them)."""
+from __future__ import annotations
+
+
+class ReplyboxError(Exception):
+    """Base of every error the service raises on purpose."""
+
+
+class ValidationError(ReplyboxError):
+    """Client input is wrong; `fields` maps each field name to a message a person can act on."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+class BadRequestError(ReplyboxError):
+    """The request cannot be read at all (bad encoding, malformed JSON, forged cursor)."""
+
+
+class NotFoundError(ReplyboxError):
+    """A named thing (site, post parent, comment) does not exist."""
+
+
+class DuplicateError(ReplyboxError):
+    """The same author already left this comment on this post."""
+
+
+class FloodError(ReplyboxError):
+    """Comments from one sender come too fast."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many comments; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class ConflictError(ReplyboxError):
+    """The caller acted on a stale version; `current` is what is stored now, when known."""
+
+    def __init__(self, message: str, current: object | None = None):
+        super().__init__(message)
+        self.current = current
+
+
+class IllegalTransitionError(ReplyboxError):
+    """A moderation action that does not apply to the comment's status."""
+
+
+class AuthError(ReplyboxError):
+    """Missing, unknown or revoked moderator token."""
+
+
+class ForbiddenError(ReplyboxError):
+    """A valid token of another site."""
+
+
+class StorageUnavailableError(ReplyboxError):
+    """DynamoDB is throttling, failing or unreachable; nothing was half-written. Retry later."""
+
+    retry_after = 2

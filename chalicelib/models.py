@@ -1,0 +1,301 @@
+"""pydantic models: what a commenter sends, what is stored, and the public and moderator views."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Status = Literal["pending", "approved", "spam", "trash"]
+STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "trash")
+
+# WordPress's column limits (wp_comments): author 245, email 100, url 200, content 65525.
+MAX_AUTHOR = 245
+MAX_EMAIL = 100
+MAX_URL = 200
+MAX_CONTENT = 65525
+MAX_POST_ID = 200
+
+# Form names of WordPress's wp-comments-post.php and Akismet's honeypot -> our field names.
+FORM_ALIASES = {
+    "comment_post_ID": "post_id",
+    "comment_parent": "parent_id",
+    "comment": "content",
+    "ak_hp_textarea": "hp",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def _clean(value: Any, *, multiline: bool = False) -> str:
+    """Trim, and refuse what cannot be stored or shown: control characters and lone surrogates."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValueError("must be text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("contains characters that are not valid Unicode") from None
+    value = value.strip()
+    if (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value):
+        raise ValueError("contains control characters")
+    return value
+
+
+def _required(value: str, limit: int) -> str:
+    if not value:
+        raise ValueError("is required")
+    if len(value) > limit:
+        raise ValueError(f"must be at most {limit} characters")
+    return value
+
+
+def is_ulid(value: str) -> bool:
+    return bool(_ULID.match(value))
+
+
+class CommentIn(BaseModel):
+    """A comment as the form or the widget sends it, validated with WordPress's rules."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    post_id: str = ""
+    parent_id: Optional[str] = None
+    author: str = ""
+    email: str = ""
+    url: str = ""
+    content: str = ""
+    post_url: str = ""
+    redirect_to: str = ""
+    form_token: str = ""
+    hp: str = ""
+
+    @field_validator("post_id", mode="before")
+    @classmethod
+    def _post_id(cls, v: Any) -> str:
+        return _required(_clean(v), MAX_POST_ID)
+
+    @field_validator("parent_id", mode="before")
+    @classmethod
+    def _parent_id(cls, v: Any) -> Optional[str]:
+        v = _clean(v)
+        return None if v in ("", "0") else v.upper()
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author(cls, v: Any) -> str:
+        return _required(_clean(v), MAX_AUTHOR)
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, v: Any) -> str:
+        v = _required(_clean(v), MAX_EMAIL)
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            validate_email(v, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValueError(f"is not a valid email address ({exc})") from None
+        return v
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _url(cls, v: Any) -> str:
+        v = _clean(v)
+        if not v:
+            return ""
+        if "://" not in v and not v.lower().startswith(("javascript:", "data:", "vbscript:", "mailto:")):
+            v = "http://" + v  # people type "example.com"; WordPress adds the scheme too
+        if len(v) > MAX_URL:
+            raise ValueError(f"must be at most {MAX_URL} characters")
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(v)
+        except ValueError:
+            raise ValueError("is not a valid web address") from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in v:
+            raise ValueError("must be a web address starting with http:// or https://")
+        return v
+
+    @field_validator("content", mode="before")
+    @classmethod
+    def _content(cls, v: Any) -> str:
+        return _required(_clean(v, multiline=True), MAX_CONTENT)
+
+    @field_validator("post_url", "redirect_to", "form_token", mode="before")
+    @classmethod
+    def _one_line(cls, v: Any) -> str:
+        v = _clean(v)
+        if len(v) > 2000:
+            raise ValueError("is too long")
+        return v
+
+    @field_validator("hp", mode="before")
+    @classmethod
+    def _honeypot(cls, v: Any) -> str:
+        # The honeypot is never refused: a bot that fills it must not learn it was caught.
+        return v if isinstance(v, str) else str(v)
+
+
+def validation_messages(exc: ValidationError) -> dict[str, str]:
+    """pydantic errors -> {field: message}, one message per field, in a person's words."""
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "body"
+        message = str(error.get("ctx", {}).get("error") or error["msg"])
+        fields.setdefault(name, message)
+    return fields
+
+
+def parse_comment(data: dict[str, Any]) -> CommentIn:
+    """Validate a submission; raises errors.ValidationError with a message per field."""
+    from .errors import ValidationError as FieldsError
+
+    try:
+        return CommentIn.model_validate(data)
+    except ValidationError as exc:
+        raise FieldsError(validation_messages(exc)) from None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalize_text(text: str) -> str:
+    """What counts as 'the same comment': case, accents' forms and runs of space do not."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(text.split())
+
+
+def content_html(content: str) -> str:
+    """Plain text -> safe HTML: everything escaped, blank lines make paragraphs, newlines <br>."""
+    paragraphs = re.split(r"\n\s*\n", content.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(
+        "<p>" + html.escape(p.strip()).replace("\n", "<br>\n") + "</p>" for p in paragraphs if p.strip()
+    )
+
+
+class Comment(BaseModel):
+    """A stored comment. ip/user_agent live on a separate item that DynamoDB TTL expires."""
+
+    site: str
+    id: str
+    post_id: str
+    parent_id: Optional[str] = None
+    author: str
+    email: str
+    url: str = ""
+    content: str
+    status: Status
+    previous_status: Optional[Status] = None
+    verdict: dict[str, Any] = Field(default_factory=dict)
+    avatar: str
+    email_hash: str
+    taught: Optional[Literal["spam", "ham"]] = None
+    version: int = 1
+    created_at: str
+    updated_at: str
+    ip: str = ""
+    user_agent: str = ""
+
+
+class PublicComment(BaseModel):
+    """What anyone may see of an approved comment: never an email, IP or user agent."""
+
+    id: str
+    parent_id: Optional[str] = None
+    author: str
+    url: str = ""
+    avatar: str
+    content_html: str
+    created_at: str
+
+    @classmethod
+    def of(cls, comment: Comment) -> "PublicComment":
+        return cls(
+            id=comment.id,
+            parent_id=comment.parent_id,
+            author=comment.author,
+            url=comment.url,
+            avatar=comment.avatar,
+            content_html=content_html(comment.content),
+            created_at=comment.created_at,
+        )
+
+
+class SubmitResult(PublicComment):
+    """The answer to an accepted submission: the public view and approved/pending."""
+
+    status: Literal["approved", "pending"]
+
+
+class ModeratorComment(PublicComment):
+    """The full view a moderator works from."""
+
+    post_id: str
+    status: Status
+    content: str
+    email: str
+    ip: str = ""
+    user_agent: str = ""
+    verdict: dict[str, Any] = Field(default_factory=dict)
+    version: int
+    updated_at: str
+
+    @classmethod
+    def of(cls, comment: Comment) -> "ModeratorComment":
+        public = PublicComment.of(comment).model_dump()
+        return cls(
+            **public,
+            post_id=comment.post_id,
+            status=comment.status,
+            content=comment.content,
+            email=comment.email,
+            ip=comment.ip,
+            user_agent=comment.user_agent,
+            verdict=comment.verdict,
+            version=comment.version,
+            updated_at=comment.updated_at,
+        )
+
+
+class Site(BaseModel):
+    """A blog: where its forms live and how it moderates."""
+
+    slug: str
+    origins: list[str]
+    moderation: Literal["all", "trusted", "auto"] = "trusted"
+    flood_seconds: int = 15
+    post_url_template: str = "{origin}/?p={post_id}"
+    moderation_keys: list[str] = Field(default_factory=list)
+    disallowed_keys: list[str] = Field(default_factory=list)
+    retention_days: int = 30
+
+
+class ModerationAction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    action: str
+    version: Optional[int] = None
+
+
+class BulkAction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    action: str
+    ids: list[str] = Field(max_length=100)
+
+
+class EraseRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: str

@@ -1,0 +1,118 @@
+"""The shipped text classifier: logistic regression over word and character n-grams, in pure Python.
+
+`spamtrain` fits the weights (scikit-learn, dev only) on the YouTube Spam Collection and writes
+`data/classifier.json`; at request time this module only reads that file (lazily, once) and sums
+weights. The same `features()` runs at training and at request time, so the two cannot drift.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .text import VIDEO_HOSTS, find_links, host_matches, link_host, visible_text, words
+
+MODEL_PATH = Path(__file__).with_name("data") / "classifier.json"
+FORMAT = "replybox-spam-logreg/1"
+
+# A comment is judged on its first 4000 and last 1000 characters: spam shows itself early (or
+# late, under a wall of filler), and the cost of a 65 KB comment stays bounded.
+_HEAD, _TAIL = 4000, 1000
+WORD_NGRAMS = (1, 3)
+CHAR_NGRAMS = (3, 5)
+
+
+def classifier_text(content: str) -> str:
+    """Lower-case visible text with each link replaced by a marker word (its target is noise)."""
+    if len(content) > _HEAD + _TAIL:
+        content = content[:_HEAD] + " " + content[-_TAIL:]
+    text = visible_text(content)
+    for link in find_links(text):
+        video = host_matches(link_host(link), VIDEO_HOSTS)
+        text = text.replace(link, " zzlink zzvideo " if video else " zzlink zzother ")
+    return text.lower()
+
+
+def features(content: str) -> dict[str, float]:
+    """Sparse feature vector: log-scaled n-gram counts, words and characters each L2-normalised."""
+    text = classifier_text(content)
+    tokens = words(text)
+    word_counts: Counter[str] = Counter()
+    lo, hi = WORD_NGRAMS
+    for n in range(lo, hi + 1):
+        for i in range(len(tokens) - n + 1):
+            word_counts["w " + " ".join(tokens[i:i + n])] += 1
+    char_counts: Counter[str] = Counter()
+    lo, hi = CHAR_NGRAMS
+    for chunk in text.split():
+        padded = f" {chunk} "
+        for n in range(lo, hi + 1):
+            for i in range(max(len(padded) - n + 1, 1)):
+                char_counts["c" + padded[i:i + n]] += 1
+    vector: dict[str, float] = {}
+    for counts in (word_counts, char_counts):
+        scaled = {key: 1.0 + math.log(count) for key, count in counts.items()}
+        norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
+        vector.update((key, value / norm) for key, value in scaled.items())
+    return vector
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights of a logistic regression; `probability` is P(spam | text)."""
+
+    bias: float
+    weights: Mapping[str, float]
+    meta: Mapping[str, object]
+
+    def score_terms(self, content: str) -> tuple[float, list[tuple[str, float]]]:
+        """Log-odds of spam and the per-feature contributions that make it up."""
+        terms = [(key, value * self.weights[key]) for key, value in features(content).items() if key in self.weights]
+        return self.bias + sum(c for _, c in terms), terms
+
+    def probability(self, content: str) -> float:
+        return _sigmoid(self.score_terms(content)[0])
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def model_from_json(raw: str | bytes) -> Model:
+    """Parse a model file; refuses a file of another format (JSON only: nothing in it can execute)."""
+    data = json.loads(raw)
+    if data.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} model file")
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    return Model(float(data["bias"]), weights, data.get("meta", {}))
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+
+
+def shipped_model() -> Model | None:
+    """The model in data/classifier.json, read on first use; None when the file is absent or bad."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                try:
+                    _model = model_from_json(MODEL_PATH.read_bytes())
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    _model = Model(0.0, {}, {"missing": True})
+    return None if _model.meta.get("missing") else _model
+
+
+def reset_shipped_model() -> None:
+    """Forget the loaded model (after `train` rewrites the file, and for load-time benchmarks)."""
+    global _model
+    with _lock:
+        _model = None

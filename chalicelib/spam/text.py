@@ -1,0 +1,121 @@
+"""Text helpers the spam rules share: visible text, links and their hosts, words.
+
+Every pattern here does bounded work per start position (bounded repeats, or anchored to the start
+of a run), so a hostile 65 KB comment costs linear time, never quadratic.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+# Invisible characters spammers (and YouTube's export) sprinkle into text to split words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+_ANCHOR = re.compile(r"""<a\s[^<>]{0,2000}?href\s*=\s*["']?([^"'\s<>]{1,2000})[^<>]{0,2000}>""", re.I)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+_SCHEME_URL = re.compile(r"""(?:\bhttps?://|\bwww\.)[^\s<>"'\[\]]{1,2000}""", re.I)
+# Bare domains ("example.com/page") and the spaced dodge ("kidsmediausa . com").
+_TLDS = (
+    "com|net|org|info|biz|ru|ly|co|io|me|tk|ml|ga|cf|gq|xyz|top|online|site|shop|club|store|"
+    "us|uk|de|in|pl|ro|cn|br|fr|es|it|nl|su|ua|cc|tv|ws|pw|vip|win|loan|link|click"
+)
+_BARE_DOMAIN = re.compile(
+    r"(?<![\w.@/-])(?:[a-z0-9-]{1,63}\.){1,4}(?:" + _TLDS + r")\b(?!\.\w)(?:/[^\s<>\"']{0,200})?", re.I
+)
+_SPACED_DOMAIN = re.compile(r"(?<![\w.-])([a-z0-9-]{2,63})\s{1,3}\.\s{1,3}(com|net|org)\b", re.I)
+_TRAILING_PUNCT = ".,;:!?)]}'\"*"
+_WORD = re.compile(r"\w+")
+
+# Hosts that only forward to somewhere else: a visitor cannot see where a link goes.
+SHORTENER_HOSTS = frozenset(
+    """bit.ly bitly.com tinyurl.com goo.gl t.co ow.ly is.gd buff.ly adf.ly bit.do cutt.ly shorturl.at
+    rebrand.ly tiny.cc lnkd.in rb.gy v.gd t.ly s.id soo.gd shorte.st bc.vc ouo.io qr.net tr.im x.co
+    po.st mcaf.ee su.pr clck.ru u.to shrtco.de tiny.one tinyurl.one shrtm.nu linktr.ee j.mp db.tt
+    fb.me wp.me short.io short.gy urlz.fr snip.ly bl.ink""".split()
+)
+VIDEO_HOSTS = frozenset({"youtube.com", "m.youtube.com", "youtu.be", "vimeo.com"})
+
+
+def without_invisible(text: str) -> str:
+    """NFKC-folded text without zero-width characters (fullwidth 'ｃｏｍ' becomes 'com')."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+
+
+def strip_tags(text: str) -> str:
+    """Text without HTML tags, as WordPress's wp_strip_all_tags sees it (tags removed, text kept)."""
+    return _TAG.sub("", text)
+
+
+def visible_text(content: str) -> str:
+    """What a reader would see: entities decoded, link targets kept in place of their tags."""
+    text = html.unescape(without_invisible(content))
+    text = _ANCHOR.sub(lambda m: f" {m.group(1)} ", text)
+    return _TAG.sub(" ", text)
+
+
+def find_links(text: str) -> list[str]:
+    """Distinct links in visible text, in order: scheme/www URLs, bare domains, spaced domains."""
+    found: dict[str, str] = {}
+    spans: list[tuple[int, int]] = []
+    for match in _SCHEME_URL.finditer(text):
+        _add_link(found, match.group(0))
+        spans.append(match.span())
+    for match in _BARE_DOMAIN.finditer(text):
+        if not _inside(match.start(), spans):
+            _add_link(found, match.group(0))
+    for match in _SPACED_DOMAIN.finditer(text):
+        _add_link(found, f"{match.group(1)}.{match.group(2)}")
+    return list(found.values())
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _add_link(found: dict[str, str], raw: str) -> None:
+    link = raw.rstrip(_TRAILING_PUNCT)
+    key = link.lower().removeprefix("http://").removeprefix("https://").removeprefix("www.").rstrip("/")
+    if key and key not in found:
+        found[key] = link
+
+
+def link_host(link: str) -> str:
+    """Lower-case host of a link without 'www.' and port: 'https://www.Bit.ly:80/x' -> 'bit.ly'."""
+    rest = link.lower().split("://", 1)[-1]
+    for stop in "/?#\\":
+        rest = rest.split(stop, 1)[0]
+    host = rest.rsplit("@", 1)[-1].split(":", 1)[0].strip(".")
+    return host.removeprefix("www.")
+
+
+def host_matches(host: str, hosts: frozenset[str]) -> bool:
+    """True when host or one of its parent domains is in hosts ('m.bit.ly' matches 'bit.ly')."""
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in hosts for i in range(len(parts) - 1))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (letters, digits, underscore; any script)."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One comment's text, derived once per evaluation and shared by every rule."""
+
+    content: str
+
+    @cached_property
+    def visible(self) -> str:
+        return visible_text(self.content)
+
+    @cached_property
+    def links(self) -> list[str]:
+        return find_links(self.visible)
+
+    @cached_property
+    def hosts(self) -> list[str]:
+        return [host for host in (link_host(link) for link in self.links) if host]

@@ -1,0 +1,754 @@
+"""All DynamoDB access: one table, its keys and indexes, and the Store that reads and writes it.
+
+One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
+
+| item                     | pk                              | sk            | indexes                                   |
+|--------------------------|---------------------------------|---------------|-------------------------------------------|
+| site settings            | SITE#{site}                     | SITE          |                                           |
+| site's learned spam stats| SITE#{site}                     | LEARNED       |                                           |
+| trusted author           | SITE#{site}                     | TRUST#{eh}    |                                           |
+| token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
+| moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
+| comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
+| comment's IP + UA        | COMMENT#{site}#{id}             | NET           | (TTL: gone after the site's retention)    |
+| approved count of a post | POST#{site}#{post}              | COUNT         |                                           |
+| duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email                                     |
+| flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
+| idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
+
+`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear.
+`id` is a ULID, so ids sort by time.
+
+Global secondary indexes, all sparse:
+- `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
+  public fields only, so the index behind public pages never holds an email.
+- `queue`: `gsi2pk` = QUEUE#{site}#{status}, `gsi2sk` = id; every comment. Projects all.
+- `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id; comments, duplicate guards, idempotent answers.
+  Keys only: it serves erasure.
+
+| access pattern                          | served by                                                   |
+|-----------------------------------------|-------------------------------------------------------------|
+| submission: site, trust, learned, parent| one BatchGetItem (site skipped while cached)                |
+| submission: store comment + guards      | one TransactWriteItems (conditions enforce dup/flood/idem)  |
+| idempotent replay                       | GetItem IDEM                                                |
+| public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
+| counts of posts                         | BatchGetItem COUNT items                                    |
+| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET      |
+| one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
+| moderation action                       | TransactWriteItems: conditional Update on version + count,  |
+|                                         | trust and learned stats in the same write                   |
+| delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
+| erase an email                          | Query `email` on gsi3pk, then a transaction per comment     |
+| token check                             | GetItem TOKEN#{hash}                                        |
+| revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
+No Scan anywhere.
+"""
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any, Iterable, Protocol
+
+from .errors import (
+    ConflictError,
+    DuplicateError,
+    FloodError,
+    NotFoundError,
+    StorageUnavailableError,
+)
+from .models import Comment, Site
+
+PUBLIC_INDEX = "public"
+QUEUE_INDEX = "queue"
+EMAIL_INDEX = "email"
+PUBLIC_FIELDS = ["id", "parent_id", "author", "url", "avatar", "content", "created_at"]
+IDEMPOTENCY_SECONDS = 24 * 3600
+
+
+# ---- keys -------------------------------------------------------------------------------------
+def site_key(site: str) -> dict:
+    return {"pk": f"SITE#{site}", "sk": "SITE"}
+
+
+def learned_key(site: str) -> dict:
+    return {"pk": f"SITE#{site}", "sk": "LEARNED"}
+
+
+def trust_key(site: str, email_hash: str) -> dict:
+    return {"pk": f"SITE#{site}", "sk": f"TRUST#{email_hash}"}
+
+
+def token_key(token_hash: str) -> dict:
+    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def token_name_key(site: str, name: str) -> dict:
+    return {"pk": f"SITE#{site}", "sk": f"TOKENNAME#{name}"}
+
+
+def comment_key(site: str, comment_id: str) -> dict:
+    return {"pk": f"COMMENT#{site}#{comment_id}", "sk": "COMMENT"}
+
+
+def network_key(site: str, comment_id: str) -> dict:
+    return {"pk": f"COMMENT#{site}#{comment_id}", "sk": "NET"}
+
+
+def count_key(site: str, post_id: str) -> dict:
+    return {"pk": f"POST#{site}#{post_id}", "sk": "COUNT"}
+
+
+def duplicate_key(site: str, post_id: str, digest: str) -> dict:
+    return {"pk": f"DUP#{site}#{post_id}#{digest}", "sk": "GUARD"}
+
+
+def flood_key(site: str, kind: str, digest: str) -> dict:
+    return {"pk": f"FLOOD#{site}#{kind}#{digest}", "sk": "GUARD"}
+
+
+def idempotency_key(site: str, digest: str) -> dict:
+    return {"pk": f"IDEM#{site}#{digest}", "sk": "IDEM"}
+
+
+def public_pk(site: str, post_id: str) -> str:
+    return f"POST#{site}#{post_id}"
+
+
+def queue_pk(site: str, status: str) -> str:
+    return f"QUEUE#{site}#{status}"
+
+
+def email_pk(site: str, email_hash: str) -> str:
+    return f"EMAIL#{site}#{email_hash}"
+
+
+# ---- (de)serialization --------------------------------------------------------------------------
+def _to_ddb(value: Any) -> dict:
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, (int, float, Decimal)):
+        return {"N": str(Decimal(str(value)))}
+    if isinstance(value, dict):
+        return {"M": {str(k): _to_ddb(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return {"L": [_to_ddb(v) for v in value]}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _from_ddb(value: dict) -> Any:
+    (kind, inner), = value.items()
+    if kind == "S":
+        return inner
+    if kind == "N":
+        number = Decimal(inner)
+        return int(number) if number == number.to_integral_value() and "." not in inner else float(number)
+    if kind == "BOOL":
+        return inner
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {k: _from_ddb(v) for k, v in inner.items()}
+    if kind == "L":
+        return [_from_ddb(v) for v in inner]
+    if kind == "SS":
+        return set(inner)
+    raise TypeError(f"unexpected DynamoDB type {kind}")
+
+
+def marshal(item: dict) -> dict:
+    return {k: _to_ddb(v) for k, v in item.items() if v is not None}
+
+
+def unmarshal(item: dict) -> dict:
+    return {k: _from_ddb(v) for k, v in item.items()}
+
+
+# ---- the Store protocol ---------------------------------------------------------------------------
+class SubmissionContext:
+    """What one BatchGetItem brings back for a submission."""
+
+    def __init__(self, site: Site | None, trusted: bool, learned: dict | None, parent: Comment | None):
+        self.site = site
+        self.trusted = trusted
+        self.learned = learned
+        self.parent = parent
+
+
+class Store(Protocol):
+    def create_table(self) -> None: ...
+    def put_site(self, site: Site) -> None: ...
+    def get_site(self, slug: str) -> Site | None: ...
+    def load_submission_context(
+        self, site: str, email_hash: str, parent_id: str | None, with_site: bool
+    ) -> SubmissionContext: ...
+    def insert_comment(self, comment: Comment, guards: "Guards") -> None: ...
+    def get_idempotent(self, site: str, digest: str) -> dict | None: ...
+    def get_comment(self, site: str, comment_id: str, *, full: bool = False) -> Comment | None: ...
+    def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]: ...
+    def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]: ...
+    def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]: ...
+    def save_moderation(self, before: Comment, after: Comment, effects: "Effects") -> None: ...
+    def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None: ...
+    def email_items(self, site: str, email_hash: str) -> list[dict]: ...
+    def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int: ...
+    def put_token(self, site: str, name: str, token_hash: str) -> None: ...
+    def get_token(self, token_hash: str) -> dict | None: ...
+    def revoke_token(self, site: str, name: str) -> bool: ...
+
+
+class Guards:
+    """The conditional items written with a comment: they make dup/flood/idempotency race-free."""
+
+    def __init__(
+        self,
+        *,
+        now: float,
+        duplicate_digest: str,
+        email_hash: str,
+        flood_seconds: int,
+        ip_hash: str | None,
+        idempotency_digest: str | None = None,
+        idempotent_answer: dict | None = None,
+        ip: str = "",
+        user_agent: str = "",
+        retention_days: int = 30,
+    ):
+        self.now = now
+        self.duplicate_digest = duplicate_digest
+        self.email_hash = email_hash
+        self.flood_seconds = flood_seconds
+        self.ip_hash = ip_hash
+        self.idempotency_digest = idempotency_digest
+        self.idempotent_answer = idempotent_answer
+        self.ip = ip
+        self.user_agent = user_agent
+        self.retention_days = retention_days
+
+
+class Effects:
+    """What a moderation action changes beside the comment itself."""
+
+    def __init__(
+        self,
+        *,
+        count_delta: int = 0,
+        trust: str | None = None,  # "grant" | "revoke"
+        learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
+    ):
+        self.count_delta = count_delta
+        self.trust = trust
+        self.learn = learn or {}
+
+
+class IdempotentReplay(Exception):
+    """The Idempotency-Key was used before; `answer` is what was answered then."""
+
+    def __init__(self, answer: dict):
+        super().__init__("idempotent replay")
+        self.answer = answer
+
+
+# ---- DynamoDB ---------------------------------------------------------------------------------------
+_RETRYABLE = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionInProgressException",
+    "LimitExceededException",
+}
+
+
+def comment_item(comment: Comment) -> dict:
+    """The COMMENT item of a comment, with the index keys its status calls for."""
+    data = comment.model_dump(exclude={"ip", "user_agent"})
+    data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
+    data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status), comment.id
+    data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
+    if comment.status == "approved":
+        data["gsi1pk"], data["gsi1sk"] = public_pk(comment.site, comment.post_id), comment.id
+    return data
+
+
+def comment_from_item(item: dict, network: dict | None = None) -> Comment:
+    data = {k: v for k, v in item.items() if not k.startswith("gsi") and k not in ("pk", "sk")}
+    if network:
+        data["ip"] = network.get("ip", "")
+        data["user_agent"] = network.get("user_agent", "")
+    return Comment.model_validate(data)
+
+
+class DynamoStore:
+    """The Store on a DynamoDB table through a low-level boto3 client."""
+
+    def __init__(self, client: Any, table: str):
+        self.client = client
+        self.table = table
+
+    # -- errors at the edge --
+    def _call(self, operation: str, **kwargs: Any) -> dict:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self.client, operation)(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in _RETRYABLE or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                raise StorageUnavailableError(code) from exc
+            raise
+        except BotoCoreError as exc:  # connection refused, timeouts, ...
+            raise StorageUnavailableError(type(exc).__name__) from exc
+
+    # -- schema --
+    def create_table(self) -> None:
+        """Create the table with its indexes and TTL, unless it exists."""
+        attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
+        existing = self.client.list_tables().get("TableNames", [])
+        if self.table not in existing:
+            self.client.create_table(
+                TableName=self.table,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attrs],
+                KeySchema=[
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "sk", "KeyType": "RANGE"},
+                ],
+                GlobalSecondaryIndexes=[
+                    _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
+                    _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
+                    _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
+                ],
+            )
+            self.client.get_waiter("table_exists").wait(TableName=self.table)
+        ttl = self.client.describe_time_to_live(TableName=self.table)["TimeToLiveDescription"]
+        if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+            self.client.update_time_to_live(
+                TableName=self.table,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+            )
+
+    # -- sites --
+    def put_site(self, site: Site) -> None:
+        item = {**site_key(site.slug), **site.model_dump()}
+        self._call("put_item", TableName=self.table, Item=marshal(item))
+
+    def get_site(self, slug: str) -> Site | None:
+        item = self._call("get_item", TableName=self.table, Key=marshal(site_key(slug))).get("Item")
+        return _site_from_item(unmarshal(item)) if item else None
+
+    # -- submission --
+    def load_submission_context(
+        self, site: str, email_hash: str, parent_id: str | None, with_site: bool
+    ) -> SubmissionContext:
+        keys = [trust_key(site, email_hash), learned_key(site)]
+        if with_site:
+            keys.append(site_key(site))
+        if parent_id:
+            keys.append(comment_key(site, parent_id))
+        found = self._batch_get(keys)
+        by_sk = {}
+        for item in found:
+            by_sk[(item["pk"], item["sk"])] = item
+        site_item = by_sk.get(tuple(site_key(site).values()))
+        parent_item = by_sk.get(tuple(comment_key(site, parent_id).values())) if parent_id else None
+        return SubmissionContext(
+            site=_site_from_item(site_item) if site_item else None,
+            trusted=tuple(trust_key(site, email_hash).values()) in by_sk,
+            learned=by_sk.get(tuple(learned_key(site).values())),
+            parent=comment_from_item(parent_item) if parent_item else None,
+        )
+
+    def _batch_get(self, keys: list[dict], projection: str | None = None) -> list[dict]:
+        """BatchGetItem of up to 100 keys, following UnprocessedKeys with a short bounded backoff."""
+        request: dict = {"Keys": [marshal(k) for k in keys]}
+        if projection:
+            request["ProjectionExpression"] = projection
+        pending = {self.table: request}
+        items: list[dict] = []
+        for attempt in range(5):
+            answer = self._call("batch_get_item", RequestItems=pending)
+            items.extend(unmarshal(i) for i in answer.get("Responses", {}).get(self.table, []))
+            pending = answer.get("UnprocessedKeys") or {}
+            if not pending:
+                return items
+            time.sleep(0.05 * 2**attempt)
+        raise StorageUnavailableError("BatchGetItem left keys unprocessed")
+
+    def insert_comment(self, comment: Comment, guards: Guards) -> None:
+        """Write a comment with its guards in one transaction; conditions decide dup/flood/replay."""
+        now = int(guards.now)
+        actions: list[dict] = []
+        kinds: list[str] = []
+
+        def put(item: dict, kind: str, condition: str, values: dict | None = None) -> None:
+            op: dict = {"TableName": self.table, "Item": marshal(item), "ConditionExpression": condition}
+            if values:
+                op["ExpressionAttributeValues"] = marshal(values)
+            op["ExpressionAttributeNames"] = {"#pk": "pk", **({"#until": "until"} if "#until" in condition else {})}
+            actions.append({"Put": op})
+            kinds.append(kind)
+
+        if guards.idempotency_digest:
+            put(
+                {
+                    **idempotency_key(comment.site, guards.idempotency_digest),
+                    "answer": guards.idempotent_answer or {},
+                    "gsi3pk": email_pk(comment.site, guards.email_hash),
+                    "gsi3sk": comment.id,
+                    "expires_at": now + IDEMPOTENCY_SECONDS,
+                },
+                "idempotency",
+                "attribute_not_exists(#pk)",
+            )
+        put(comment_item(comment), "comment", "attribute_not_exists(#pk)")
+        if guards.ip or guards.user_agent:
+            put(
+                {
+                    **network_key(comment.site, comment.id),
+                    "ip": guards.ip,
+                    "user_agent": guards.user_agent,
+                    "expires_at": now + guards.retention_days * 86400,
+                },
+                "network",
+                "attribute_not_exists(#pk)",
+            )
+        put(
+            {
+                **duplicate_key(comment.site, comment.post_id, guards.duplicate_digest),
+                "comment_id": comment.id,
+                "gsi3pk": email_pk(comment.site, guards.email_hash),
+                "gsi3sk": comment.id,
+            },
+            "duplicate",
+            "attribute_not_exists(#pk)",
+        )
+        if guards.flood_seconds > 0:
+            until = now + guards.flood_seconds
+            for kind, digest in (("E", guards.email_hash), ("I", guards.ip_hash)):
+                if digest:
+                    put(
+                        {**flood_key(comment.site, kind, digest), "until": until, "expires_at": until + 60},
+                        "flood",
+                        "attribute_not_exists(#pk) OR #until <= :now",
+                        {":now": now},
+                    )
+        if comment.parent_id:
+            actions.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": self.table,
+                        "Key": marshal(comment_key(comment.site, comment.parent_id)),
+                        "ConditionExpression": "#status = :approved",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": marshal({":approved": "approved"}),
+                    }
+                }
+            )
+            kinds.append("parent")
+        if comment.status == "approved":
+            actions.append({"Update": self._count_update(comment.site, comment.post_id, 1)})
+            kinds.append("count")
+        failed = self._transact(actions, kinds)
+        if not failed:
+            return
+        if "idempotency" in failed:
+            answer = self.get_idempotent(comment.site, guards.idempotency_digest or "")
+            raise IdempotentReplay(answer or {})
+        if "parent" in failed:
+            raise NotFoundError("the comment you reply to is not available")
+        if "duplicate" in failed:
+            raise DuplicateError("you already left this comment on this post")
+        if "flood" in failed:
+            raise FloodError(guards.flood_seconds)
+        raise ConflictError("the comment could not be stored; please send it again")
+
+    def _transact(self, actions: list[dict], kinds: list[str], attempts: int = 4) -> set[str]:
+        """Run TransactWriteItems; returns the kinds whose conditions failed (empty: committed).
+
+        A TransactionConflict (another transaction on the same item) is retried: on retry the
+        conditions see the winner's write, so the loser learns a plain condition failure.
+        """
+        from botocore.exceptions import ClientError
+
+        for attempt in range(attempts):
+            try:
+                self._call("transact_write_items", TransactItems=actions)
+                return set()
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons = exc.response.get("CancellationReasons") or _reasons_from_message(
+                    exc.response.get("Error", {}).get("Message", ""), len(actions)
+                )
+                codes = [r.get("Code", "None") for r in reasons]
+                failed = {kinds[i] for i, code in enumerate(codes) if code == "ConditionalCheckFailed" and i < len(kinds)}
+                if failed:
+                    return failed
+                if any(code in ("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded") for code in codes):
+                    time.sleep(0.02 * 2**attempt)
+                    continue
+                raise StorageUnavailableError("transaction cancelled: " + ",".join(codes)) from exc
+        raise StorageUnavailableError("transaction kept conflicting")
+
+    def _count_update(self, site: str, post_id: str, delta: int) -> dict:
+        return {
+            "TableName": self.table,
+            "Key": marshal(count_key(site, post_id)),
+            "UpdateExpression": "ADD approved :d",
+            "ExpressionAttributeValues": marshal({":d": delta}),
+        }
+
+    def get_idempotent(self, site: str, digest: str) -> dict | None:
+        item = self._call(
+            "get_item", TableName=self.table, Key=marshal(idempotency_key(site, digest)), ConsistentRead=True
+        ).get("Item")
+        return unmarshal(item).get("answer") if item else None
+
+    # -- reading comments --
+    def get_comment(self, site: str, comment_id: str, *, full: bool = False) -> Comment | None:
+        if not full:
+            item = self._call(
+                "get_item", TableName=self.table, Key=marshal(comment_key(site, comment_id)), ConsistentRead=True
+            ).get("Item")
+            return comment_from_item(unmarshal(item)) if item else None
+        answer = self._call(
+            "query",
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=marshal({":pk": comment_key(site, comment_id)["pk"]}),
+            ConsistentRead=True,
+        )
+        items = {i["sk"]: i for i in map(unmarshal, answer.get("Items", []))}
+        if "COMMENT" not in items:
+            return None
+        return comment_from_item(items["COMMENT"], items.get("NET"))
+
+    def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]:
+        kwargs: dict = dict(
+            TableName=self.table,
+            IndexName=PUBLIC_INDEX,
+            KeyConditionExpression="gsi1pk = :pk",
+            ExpressionAttributeValues=marshal({":pk": public_pk(site, post_id)}),
+            ScanIndexForward=True,
+            Limit=limit,
+        )
+        if start:
+            kwargs["ExclusiveStartKey"] = marshal(start)
+        answer = self._call("query", **kwargs)
+        last = answer.get("LastEvaluatedKey")
+        return [unmarshal(i) for i in answer.get("Items", [])], unmarshal(last) if last else None
+
+    def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]:
+        counts = {post_id: 0 for post_id in post_ids}
+        if not counts:
+            return counts
+        prefix = f"POST#{site}#"
+        for item in self._batch_get([count_key(site, p) for p in counts], projection="pk, sk, approved"):
+            counts[item["pk"][len(prefix):]] = max(int(item.get("approved", 0)), 0)
+        return counts
+
+    def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]:
+        kwargs: dict = dict(
+            TableName=self.table,
+            IndexName=QUEUE_INDEX,
+            KeyConditionExpression="gsi2pk = :pk",
+            ExpressionAttributeValues=marshal({":pk": queue_pk(site, status)}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        if start:
+            kwargs["ExclusiveStartKey"] = marshal(start)
+        answer = self._call("query", **kwargs)
+        items = [unmarshal(i) for i in answer.get("Items", [])]
+        networks: dict[str, dict] = {}
+        if items:
+            for net in self._batch_get([network_key(site, i["id"]) for i in items]):
+                networks[net["pk"]] = net
+        last = answer.get("LastEvaluatedKey")
+        comments = [comment_from_item(i, networks.get(i["pk"])) for i in items]
+        return comments, unmarshal(last) if last else None
+
+    # -- moderation --
+    def save_moderation(self, before: Comment, after: Comment, effects: Effects) -> None:
+        """Store `after` if the comment is still at `before.version`, with its effects, atomically."""
+        item = comment_item(after)
+        actions: list[dict] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": marshal(item),
+                    "ConditionExpression": "#version = :v",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": marshal({":v": before.version}),
+                }
+            }
+        ]
+        kinds = ["comment"]
+        if effects.count_delta:
+            actions.append({"Update": self._count_update(after.site, after.post_id, effects.count_delta)})
+            kinds.append("count")
+        if effects.trust == "grant":
+            trust = {**trust_key(after.site, after.email_hash), "since": after.updated_at}
+            actions.append({"Put": {"TableName": self.table, "Item": marshal(trust)}})
+            kinds.append("trust")
+        elif effects.trust == "revoke":
+            actions.append({"Delete": {"TableName": self.table, "Key": marshal(trust_key(after.site, after.email_hash))}})
+            kinds.append("trust")
+        if effects.learn:
+            names = {f"#a{i}": name for i, name in enumerate(effects.learn)}
+            values = {f":d{i}": delta for i, delta in enumerate(effects.learn.values())}
+            expression = "ADD " + ", ".join(f"#a{i} :d{i}" for i in range(len(names)))
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": marshal(learned_key(after.site)),
+                        "UpdateExpression": expression,
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": marshal(values),
+                    }
+                }
+            )
+            kinds.append("learned")
+        if self._transact(actions, kinds):
+            raise ConflictError("the comment was changed by someone else")
+
+    def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None:
+        """Remove a comment for good, with its network item, guard and its share of the count."""
+        actions: list[dict] = [
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": marshal(comment_key(comment.site, comment.id)),
+                    "ConditionExpression": "#version = :v",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": marshal({":v": comment.version}),
+                }
+            },
+            {"Delete": {"TableName": self.table, "Key": marshal(network_key(comment.site, comment.id))}},
+        ]
+        kinds = ["comment", "network"]
+        if duplicate_digest:
+            actions.append(
+                {
+                    "Delete": {
+                        "TableName": self.table,
+                        "Key": marshal(duplicate_key(comment.site, comment.post_id, duplicate_digest)),
+                        "ConditionExpression": "attribute_not_exists(comment_id) OR comment_id = :id",
+                        "ExpressionAttributeValues": marshal({":id": comment.id}),
+                    }
+                }
+            )
+            kinds.append("duplicate")
+        if comment.status == "approved":
+            actions.append({"Update": self._count_update(comment.site, comment.post_id, -1)})
+            kinds.append("count")
+        failed = self._transact(actions, kinds)
+        if "comment" in failed:
+            raise ConflictError("the comment was changed by someone else")
+
+    # -- erasure --
+    def email_items(self, site: str, email_hash: str) -> list[dict]:
+        """Keys of every item indexed under this email hash (comments, guards, idempotent answers)."""
+        keys: list[dict] = []
+        start = None
+        while True:
+            kwargs: dict = dict(
+                TableName=self.table,
+                IndexName=EMAIL_INDEX,
+                KeyConditionExpression="gsi3pk = :pk",
+                ExpressionAttributeValues=marshal({":pk": email_pk(site, email_hash)}),
+            )
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            answer = self._call("query", **kwargs)
+            keys.extend({"pk": unmarshal(i)["pk"], "sk": unmarshal(i)["sk"]} for i in answer.get("Items", []))
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                return keys
+
+    def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int:
+        """Delete the given items plus the trust and flood records of the email; returns comments erased."""
+        erased = 0
+        for key in keys:
+            if key["sk"] != "COMMENT":
+                self._call("delete_item", TableName=self.table, Key=marshal(key))
+                continue
+            item = self._call("get_item", TableName=self.table, Key=marshal(key), ConsistentRead=True).get("Item")
+            if not item:
+                continue
+            comment = comment_from_item(unmarshal(item))
+            try:
+                self.delete_comment(comment, None)
+            except ConflictError:
+                # Changed while we erased: read it again and delete that version.
+                fresh = self.get_comment(site, comment.id)
+                if fresh:
+                    self.delete_comment(fresh, None)
+            erased += 1
+        for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash)):
+            self._call("delete_item", TableName=self.table, Key=marshal(key))
+        return erased
+
+    # -- moderator tokens --
+    def put_token(self, site: str, name: str, token_hash: str) -> None:
+        old = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
+        actions: list[dict] = []
+        if old:
+            actions.append({"Delete": {"TableName": self.table, "Key": marshal(token_key(unmarshal(old)["token_hash"]))}})
+        actions.append({"Put": {"TableName": self.table, "Item": marshal({**token_key(token_hash), "site": site, "name": name})}})
+        actions.append(
+            {"Put": {"TableName": self.table, "Item": marshal({**token_name_key(site, name), "token_hash": token_hash})}}
+        )
+        self._call("transact_write_items", TransactItems=actions)
+
+    def get_token(self, token_hash: str) -> dict | None:
+        item = self._call("get_item", TableName=self.table, Key=marshal(token_key(token_hash))).get("Item")
+        return unmarshal(item) if item else None
+
+    def revoke_token(self, site: str, name: str) -> bool:
+        item = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
+        if not item:
+            return False
+        token_hash = unmarshal(item)["token_hash"]
+        self._call(
+            "transact_write_items",
+            TransactItems=[
+                {"Delete": {"TableName": self.table, "Key": marshal(token_key(token_hash))}},
+                {"Delete": {"TableName": self.table, "Key": marshal(token_name_key(site, name))}},
+            ],
+        )
+        return True
+
+
+def _index(name: str, prefix: str, projection: dict) -> dict:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": f"{prefix}pk", "KeyType": "HASH"},
+            {"AttributeName": f"{prefix}sk", "KeyType": "RANGE"},
+        ],
+        "Projection": projection,
+    }
+
+
+def _site_from_item(item: dict) -> Site:
+    return Site.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
+
+
+def _reasons_from_message(message: str, count: int) -> list[dict]:
+    """Older servers put the reasons only in the message: '... reasons [None, ConditionalCheckFailed]'."""
+    if "[" not in message:
+        return []
+    inside = message[message.rfind("[") + 1 : message.rfind("]")]
+    return [{"Code": part.strip()} for part in inside.split(",")][:count]
+
+
+def chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,57 @@
+"""Cached factories: the DynamoDB client, the Store, the Keyring and the Service, built on first use."""
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from .config import get_settings
+
+
+@cache
+def dynamodb_client() -> Any:
+    """A low-level DynamoDB client with bounded retries and timeouts, so a Lambda never hangs."""
+    import boto3
+    from botocore.config import Config
+
+    settings = get_settings()
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": settings.ddb_max_attempts},
+        connect_timeout=1,
+        read_timeout=settings.ddb_timeout_seconds,
+    )
+    kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
+    if settings.endpoint_url:
+        kwargs["endpoint_url"] = settings.endpoint_url
+        session = boto3.session.Session()
+        if session.get_credentials() is None:
+            # DynamoDB Local accepts any letters-and-digits key; AWS never sees these.
+            kwargs.update(aws_access_key_id="replybox", aws_secret_access_key="local")
+    return boto3.client("dynamodb", **kwargs)
+
+
+@cache
+def store() -> Any:
+    from .storage import DynamoStore
+
+    return DynamoStore(dynamodb_client(), get_settings().table)
+
+
+@cache
+def keyring() -> Any:
+    from .secrets import Keyring, load_secret
+
+    settings = get_settings()
+    return Keyring(load_secret(settings.secret_file, settings.secret_parameter, settings.region))
+
+
+@cache
+def service() -> Any:
+    from .moderation import Service
+
+    return Service(store(), keyring(), site_ttl=get_settings().site_cache_seconds)
+
+
+def reset() -> None:
+    """Forget every built object (tests, and after the environment changed)."""
+    for factory in (get_settings, dynamodb_client, store, keyring, service):
+        factory.cache_clear()
