@@ -103,10 +103,18 @@ def redirect_location(site: Site, candidates: list[str], post_id: str, comment_i
 class Service:
     """replybox's use cases over a Store, a Keyring and a clock."""
 
-    def __init__(self, store: Store, keyring: Keyring, clock: Callable[[], float] = time.time, site_ttl: float = 60.0):
+    def __init__(
+        self,
+        store: Store,
+        keyring: Keyring,
+        clock: Callable[[], float] = time.time,
+        site_ttl: float = 60.0,
+        engine: Callable[..., spam.Verdict] | None = None,
+    ):
         self.store = store
         self.keyring = keyring
         self.clock = clock
+        self.engine = engine or spam.evaluate
         self.site_ttl = site_ttl
         self._sites: dict[str, tuple[float, Site]] = {}
 
@@ -162,7 +170,7 @@ class Service:
             form_token=state,
             form_age=age,
         )
-        verdict = spam.evaluate(submission, _site_rules(site), _learned(context.learned))
+        verdict = self.engine(submission, _site_rules(site), _learned(context.learned))
         status = self._status_for(verdict.decision, site, context.trusted)
         comment_id = new_id(now)
         created = now_iso(now)
