@@ -82,6 +82,18 @@ def error_status(exc: Exception) -> tuple[int, dict, dict]:
     raise exc
 
 
+def error_answer(exc: Exception) -> Response:
+    """The JSON answer to any error. An unexpected one is logged by type only: its message or
+    traceback could quote what the person sent (an email), and Chalice would log it whole."""
+    from pydantic import ValidationError as PydanticError
+
+    if isinstance(exc, (errors.ReplyboxError, PydanticError)):
+        status, body, headers = error_status(exc)
+        return json_response(body, status, headers)
+    log_event("error", route=_route(app.current_request), status=500, error=type(exc).__name__)
+    return json_response({"error": "internal", "message": "something went wrong on our side"}, 500)
+
+
 def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
     """Turn domain errors into their HTTP answers; nothing raw reaches Chalice (that would be a 500)."""
 
@@ -89,9 +101,8 @@ def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         try:
             return view(*args, **kwargs)
-        except errors.ReplyboxError as exc:
-            status, body, headers = error_status(exc)
-            return json_response(body, status, headers)
+        except Exception as exc:  # noqa: BLE001 - every error gets an answer; see unexpected()
+            return error_answer(exc)
 
     return wrapper
 
@@ -182,10 +193,19 @@ def submit_comment(site: str) -> Response:
             idempotency_key=(request.headers.get("idempotency-key") or "")[:255],
         )
     except _TooLarge:
+        if is_form and len(raw) <= 10 * MAX_BODY * 4:
+            try:  # still give the person back what they typed
+                values = _read_form(raw)
+            except errors.BadRequestError:
+                pass
         return _submit_error(is_form, site, values, 413, {"error": "too_large", "message": "the comment is over 256 KiB"}, {})
     except errors.ReplyboxError as exc:
         status, body, headers = error_status(exc)
         return _submit_error(is_form, site, values, status, body, headers)
+    except Exception as exc:  # noqa: BLE001 - never let Chalice log a traceback holding the form
+        log_event("error", route=_route(request), status=500, error=type(exc).__name__)
+        body = {"error": "internal", "message": "something went wrong on our side; please send it again"}
+        return _submit_error(is_form, site, values, 500, body, {})
     _decision.set(submitted.decision)
     result = submitted.result
     if is_form:

@@ -65,7 +65,8 @@ def is_ulid(value: str) -> bool:
 class CommentIn(BaseModel):
     """A comment as the form or the widget sends it, validated with WordPress's rules."""
 
-    model_config = ConfigDict(extra="ignore")
+    # validate_default: a field left out runs its validator too, so "required" is said per field.
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     post_id: str = ""
     parent_id: Optional[str] = None
@@ -131,13 +132,23 @@ class CommentIn(BaseModel):
     def _content(cls, v: Any) -> str:
         return _required(_clean(v, multiline=True), MAX_CONTENT)
 
-    @field_validator("post_url", "redirect_to", "form_token", mode="before")
+    @field_validator("post_url", "form_token", mode="before")
     @classmethod
     def _one_line(cls, v: Any) -> str:
         v = _clean(v)
         if len(v) > 2000:
             raise ValueError("is too long")
         return v
+
+    @field_validator("redirect_to", mode="before")
+    @classmethod
+    def _redirect_to(cls, v: Any) -> str:
+        # Never the sender's fault: an odd target is dropped and the next one in line is used.
+        try:
+            v = _clean(v)
+        except ValueError:
+            return ""
+        return v if len(v) <= 2000 else ""
 
     @field_validator("hp", mode="before")
     @classmethod

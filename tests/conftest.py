@@ -161,3 +161,71 @@ def comment_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+class Stack:
+    """`scripts/run.py` (what `make run` runs) on free ports with its own data directory."""
+
+    def __init__(self, data_dir: str):
+        from scripts import dynamodb_local
+
+        self.data_dir = data_dir
+        self.port = dynamodb_local.free_port()
+        self.ddb_port = dynamodb_local.free_port()
+        self.process = None
+        self.log_path = os.path.join(data_dir, "stack.log")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(PORT=str(self.port), DDB_PORT=str(self.ddb_port), DATA_DIR=self.data_dir)
+        return env
+
+    def start(self, timeout: float = 60.0) -> "Stack":
+        import subprocess
+        import time
+        import urllib.request
+
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "scripts", "run.py")],
+            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the stack exited:\n" + open(self.log_path).read())
+            try:
+                urllib.request.urlopen(f"{self.url}/sites/demo/form-token", timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("the stack did not start:\n" + open(self.log_path).read())
+
+    def stop(self) -> None:
+        import signal
+
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except Exception:  # noqa: BLE001
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def token(self) -> str:
+        return open(os.path.join(self.data_dir, "demo-token")).read().strip()
+
+    def client(self):
+        return ddb_local_client(f"http://127.0.0.1:{self.ddb_port}")
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory):
+    """The real `make run` stack (DynamoDB Local on disk + chalice local) for the whole session."""
+    stack = Stack(str(tmp_path_factory.mktemp("stack"))).start()
+    yield stack
+    stack.stop()

@@ -1,6 +1,16 @@
-"""Pure spam scoring: a comment in, a Verdict (score, decision, readable reasons) out. No I/O."""
+"""Pure spam scoring: a comment in, a Verdict (score, decision, readable reasons) out. No I/O.
+
+The score is a sum of named rules (see rules.py), SpamAssassin-style; the site's Thresholds turn
+it into a decision. Data files (the community key list, the classifier weights) load on first use.
+"""
 from __future__ import annotations
 
+import math
+from dataclasses import fields as dataclass_fields
+
+from .learned import learning_keys
+from .rules import FLOOR_RULES, RULES, Comment, is_akismet_test
+from .text import Prepared
 from .verdict import (
     Decision,
     FormTokenState,
@@ -17,22 +27,61 @@ __all__ = [
     "Thresholds", "Verdict", "evaluate", "learning_tokens",
 ]
 
+_TOKEN_STATES = ("valid", "missing", "forged", "expired")
+
 
 def evaluate(
     submission: Submission,
     rules: SiteRules | None = None,
     learned: LearnedCounts | None = None,
 ) -> Verdict:
-    """Score one comment. Never raises. (Foundation engine: honeypot discards, all else is held.)"""
-    rules = rules or SiteRules()
+    """Score one comment against the shipped rules, the site's keys and what its moderators taught.
+
+    Never raises: a rule that fails on some odd input is skipped and named in the reasons.
+    """
+    site = rules or SiteRules()
+    submission = _clean(submission)
+    thresholds = site.thresholds
     if submission.honeypot.strip():
-        reason = Reason("honeypot", rules.thresholds.discard, "the hidden honeypot field was filled")
+        reason = Reason("honeypot", thresholds.discard, "the hidden honeypot field was filled (only scripts see it)")
         return Verdict(reason.score, "discard", (reason,))
-    reason = Reason("unreviewed", rules.thresholds.hold, "no rules yet: every comment waits for a moderator")
-    return Verdict(reason.score, rules.thresholds.decide(reason.score), (reason,))
+    if is_akismet_test(submission):
+        reason = Reason("akismet-test", thresholds.spam, "Akismet's test value for a guaranteed spam verdict")
+        return Verdict(reason.score, "spam", (reason,))
+
+    comment = Comment(submission, site, learned)
+    reasons: list[Reason] = []
+    for rule in RULES:
+        try:
+            reasons.extend(rule(comment))
+        except Exception as exc:  # noqa: BLE001 (one broken rule must not take the verdict down)
+            reasons.append(Reason("rule-error", 0.0, f"rule {rule.__name__} failed ({type(exc).__name__}); skipped"))
+    if any(r.rule in FLOOR_RULES for r in reasons):
+        reasons = [r for r in reasons if r.score >= 0]
+    score = round(sum(r.score for r in reasons), 2)
+    return Verdict(score, thresholds.decide(score), tuple(reasons))
 
 
 def learning_tokens(submission: Submission) -> list[str]:
-    """The tokens a moderator's spam/ham decision on this comment teaches (bounded, deduplicated)."""
-    words = {w for w in submission.content.lower().split() if 2 < len(w) <= 30}
-    return sorted(words)[:200]
+    """The keys a moderator's spam/ham decision on this comment teaches: at most 64 distinct,
+    each a hex bucket below 8192 ('1f3a'), stable across processes. Never raises."""
+    try:
+        s = _clean(submission)
+        return learning_keys(s.author, s.email, s.url, Prepared(s.content))
+    except Exception:  # noqa: BLE001 (teaching nothing beats failing a moderator's click)
+        return []
+
+
+def _clean(submission: Submission) -> Submission:
+    """The submission with every text field a str and the token fields in their documented range."""
+    values = {}
+    for f in dataclass_fields(Submission):
+        value = getattr(submission, f.name, None)
+        if f.name == "form_token":
+            values[f.name] = value if value in _TOKEN_STATES else "missing"
+        elif f.name == "form_age":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            values[f.name] = float(value) if ok else None
+        else:
+            values[f.name] = value if isinstance(value, str) else ("" if value is None else str(value))
+    return Submission(**values)

@@ -116,3 +116,10 @@ def reset_shipped_model() -> None:
     global _model
     with _lock:
         _model = None
+
+
+def use_model(model: Model | None) -> None:
+    """Score with `model` instead of the shipped file (evaluation folds); None means no classifier."""
+    global _model
+    with _lock:
+        _model = model if model is not None else Model(0.0, {}, {"missing": True})

@@ -1,0 +1,316 @@
+"""The named rules of the spam score. Each reads one comment and yields Reasons with points.
+
+Points are on the scale of the default Thresholds (hold 1, spam 5, discard 10): a rule worth
+under 1 only tips a comment over with other evidence; one worth 1-5 holds it for a moderator;
+5 or more alone marks it spam. Details are written for moderators and never quote the email
+address, IP address or user agent (moderators see those elsewhere, and verdicts are logged).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Iterator
+
+from .classifier import shipped_model
+from .keys import comment_fields, default_matcher, site_matcher
+from .learned import STOPWORDS, learned_log_odds, learning_keys
+from .text import SHORTENER_HOSTS, Prepared, find_links, host_matches, link_host, words
+from .verdict import LearnedCounts, Reason, SiteRules, Submission
+
+AKISMET_TEST_AUTHOR = "akismet-guaranteed-spam"
+AKISMET_TEST_EMAIL = "akismet-guaranteed-spam@example.com"
+
+FORM_MISSING_POINTS = 0.3  # plain HTML forms have no token: alone this must stay under "hold"
+FORM_EXPIRED_POINTS = 1.0
+FORM_FORGED_POINTS = 4.0
+TOO_FAST_SECONDS = 3.0  # Antispam Bee's time check: nobody reads a post and types a comment faster
+TOO_FAST_POINTS = 3.5
+SOLICITATION_POINTS = 3.5  # asking readers to act for the author: holds alone, spam with a little more
+MAX_LINKS = 2  # WordPress's comment_max_links default: this many links holds a comment
+
+# The shipped 62k-key community list has many short fragments: it may hold, never condemn alone.
+DEFAULT_LIST_POINTS_PER_KEY = 0.5
+DEFAULT_LIST_MAX_POINTS = 2.5
+
+# Classifier probability becomes points linearly in log-odds through two anchors: P(spam) = HOLD_AT
+# is worth 1 point (the hold threshold), SPAM_AT 5 (spam); clamped to RANGE. Anchors were chosen on
+# the leave-one-video-out evaluation (docs/spam.md): lower ones blocked ham, higher ones missed spam.
+CLASSIFIER_HOLD_AT = 0.25
+CLASSIFIER_SPAM_AT = 0.65
+CLASSIFIER_RANGE = (-1.5, 6.5)
+
+# Site-learned mean log-odds E become points: SLOPE * E beyond a dead zone, clamped.
+LEARNED_SLOPE = 5.0
+LEARNED_DEAD_ZONE = 0.15
+LEARNED_RANGE = (-6.0, 6.0)
+
+SALES_WORDS = frozenset(
+    """buy cheap casino casinos loan loans viagra cialis seo porn essay essays replica replicas discount
+    pharmacy bitcoin crypto forex escort escorts dating insurance mortgage outlet sale backlinks deals
+    coupon coupons payday betting slots louboutin vuitton kors uggs jordans rolex""".split()
+)
+
+_SOLICITATIONS = tuple(
+    (label, re.compile(pattern))
+    for label, pattern in (
+        ("check out my ...", r"\b(?:check|checkout)(?: out)? (?:my|our|me)\b"),
+        ("watch my ...", r"\b(?:watch|see|hear|listen to|look at|view) (?:my|our) (?:new |latest |first )?"
+                         r"(?:videos?|vids?|channel|songs?|tracks?|music|page|playlist|remix|cover|blog|web ?site|site)\b"),
+        ("check out this ...", r"\b(?:take a look at|check out|checkout) this (?:video|site|website|channel|page|link|offer)\b"),
+        ("subscribe to me", r"\b(?:subscribe|sub|sucscribe|suscribe|subcribe) (?:to )?(?:me|my|our|us)\b|\b(?:subscribe|sub) back\b"),
+        ("sub for sub", r"\b(?:sub|follow|like)\s?(?:4|for)\s?(?:sub|follow|like)\b"),
+        ("visit my site", r"\b(?:visit|see|view|go to|click) (?:my|our) (?:web ?site|site|blog|page|profile|shop|store)\b"),
+        ("my channel", r"\b(?:my|our) (?:new |own )?(?:youtube |yt )?channel\b"),
+        ("follow me", r"\bfollow (?:me|us) (?:on|at)\b"),
+        ("share this", r"\bshare (?:this|my) (?:video|page|post|link)\b"),
+        ("make money", r"\b(?:make|earn|making|earning) (?:\$|money|cash|extra|\d)|\bwork(?:ing)? from home\b"),
+        ("free offer", r"\bfree (?:gift|money|iphone|followers|subscribers|views|likes)\b"),
+        ("like this comment", r"\b(?:like|thumbs? up) (?:this|my) comment\b"),
+    )
+)
+_REPEATS = re.compile(r"(\S)\1{9,}")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A submission with derived text computed once and shared by all rules."""
+
+    submission: Submission
+    site: SiteRules
+    learned: LearnedCounts | None
+
+    @cached_property
+    def prepared(self) -> Prepared:
+        return Prepared(self.submission.content)
+
+    @cached_property
+    def fields(self) -> dict[str, str]:
+        s = self.submission
+        return comment_fields(s.author, s.email, s.url, s.content, s.ip, s.user_agent)
+
+    @cached_property
+    def flat(self) -> str:
+        """Visible text, lower case, whitespace collapsed: what phrase rules read."""
+        return " ".join(self.prepared.visible.lower().split())
+
+
+Rule = Callable[[Comment], Iterator[Reason]]
+
+
+def is_akismet_test(submission: Submission) -> bool:
+    """Akismet's documented test values: integrations use them to see a spam verdict on demand."""
+    return (
+        submission.author.strip().lower() == AKISMET_TEST_AUTHOR
+        or submission.email.strip().lower() == AKISMET_TEST_EMAIL
+    )
+
+
+def form_token(c: Comment) -> Iterator[Reason]:
+    s = c.submission
+    if s.form_token == "forged":
+        yield Reason("form-token-forged", FORM_FORGED_POINTS, "the form token's signature does not verify")
+    elif s.form_token == "expired":
+        yield Reason("form-token-expired", FORM_EXPIRED_POINTS, "the form token had expired (form open over an hour, or replayed)")
+    elif s.form_token == "valid":
+        age = s.form_age
+        if isinstance(age, (int, float)) and math.isfinite(age) and 0 <= age < TOO_FAST_SECONDS:
+            yield Reason(
+                "too-fast", TOO_FAST_POINTS,
+                f"sent {age:.1f} s after the form loaded (people need at least {TOO_FAST_SECONDS:g} s)",
+            )
+    else:
+        yield Reason("form-token-missing", FORM_MISSING_POINTS, "no form token (a form without JavaScript, or a script)")
+
+
+def links(c: Comment) -> Iterator[Reason]:
+    count = len(c.prepared.links)
+    if count >= MAX_LINKS:
+        points = min(1.0 + 0.5 * (count - MAX_LINKS), 5.0)
+        yield Reason("links", points, f"{count} links (WordPress holds at {MAX_LINKS})")
+
+
+def link_markup(c: Comment) -> Iterator[Reason]:
+    text = c.submission.content[:100_000].lower()
+    bbcode = sum(text.count(tag) for tag in ("[url=", "[url]", "[link=", "[link]"))
+    if bbcode:
+        yield Reason("bbcode-links", min(2.5 + 0.5 * bbcode, 5.0), f"{bbcode} BBCode link tag(s) like [url=...] (forum markup, does not render here)")
+    anchors = text.count("<a href") + text.count("<a  href")
+    if anchors:
+        yield Reason("html-links", min(0.8 + 0.4 * anchors, 3.0), f"{anchors} HTML link tag(s) <a href>")
+
+
+def shorteners(c: Comment) -> Iterator[Reason]:
+    hosts = [h for h in c.prepared.hosts if host_matches(h, SHORTENER_HOSTS)]
+    site_host = link_host(c.submission.url[:300]) if c.submission.url.strip() else ""
+    if site_host and host_matches(site_host, SHORTENER_HOSTS):
+        hosts.append(site_host)
+    if hosts:
+        shown = ", ".join(sorted(set(hosts))[:3])
+        yield Reason("url-shortener", 2.0, f"link through a URL shortener ({shown}) hides where it goes")
+
+
+def author(c: Comment) -> Iterator[Reason]:
+    name = c.submission.author[:1000]
+    if find_links(name) or "://" in name:
+        yield Reason("author-is-link", 2.5, "the author name is a web address")
+    names = words(name)
+    if len(names) >= 5 or len(name.strip()) > 40:
+        yield Reason("author-long", 1.0, f"the author name is {len(names)} words, {len(name.strip())} characters (keyword stuffing?)")
+    sales = sorted({w for w in names if w in SALES_WORDS})
+    if sales:
+        shown = ", ".join(f"'{w}'" for w in sales[:3])
+        yield Reason("author-sales-words", min(1.0 * len(sales), 2.5), f"the author name has sales words: {shown}")
+
+
+def disposable_email(c: Comment) -> Iterator[Reason]:
+    domain = c.submission.email.rpartition("@")[2].strip().lower().rstrip(".")
+    if domain and host_matches(domain, _disposable_domains()):
+        yield Reason("disposable-email", 1.5, "the email address is at a throwaway (disposable) mail domain")
+
+
+def _disposable_domains() -> frozenset[str]:
+    global _DISPOSABLE
+    if _DISPOSABLE is None:
+        from disposable_email_domains import blocklist  # noqa: PLC0415 (10k names: load on first use)
+
+        _DISPOSABLE = frozenset(blocklist)
+    return _DISPOSABLE
+
+
+_DISPOSABLE: frozenset[str] | None = None
+
+
+def shouting(c: Comment) -> Iterator[Reason]:
+    upper = lower = 0
+    for ch in c.prepared.visible[:20000]:
+        if ch.isupper():
+            upper += 1
+        elif ch.islower():
+            lower += 1
+    letters = upper + lower
+    if letters >= 20 and upper >= 0.8 * letters:
+        yield Reason("all-caps", 0.5, f"written in capitals ({round(100 * upper / letters)}% of {letters} letters)")
+
+
+def repeats(c: Comment) -> Iterator[Reason]:
+    match = _REPEATS.search(c.prepared.visible[:20000])
+    if match:
+        yield Reason("repeated-characters", 0.3, f"a character repeated {len(match.group(0))} times in a row")
+
+
+def solicitation(c: Comment) -> Iterator[Reason]:
+    text = c.flat[:20000]
+    hits = [label for label, pattern in _SOLICITATIONS if pattern.search(text)]
+    if hits:
+        shown = ", ".join(f"'{h}'" for h in hits)
+        yield Reason("solicitation", min(SOLICITATION_POINTS + 1.0 * (len(hits) - 1), 5.0), f"asks readers to act for the author: {shown}")
+
+
+def site_keys(c: Comment) -> Iterator[Reason]:
+    """The site's own lists, WordPress semantics: disallowed -> spam, moderation -> hold."""
+    thresholds = c.site.thresholds
+    for rule, keys, points, what in (
+        ("disallowed-key", c.site.disallowed_keys, thresholds.spam, "disallowed"),
+        ("moderation-key", c.site.moderation_keys, thresholds.hold, "moderation"),
+    ):
+        if not keys:
+            continue
+        matches = site_matcher(tuple(keys)).find_in_fields(c.fields, limit=4)
+        if matches:
+            shown = ", ".join(f"{what} key '{m.key}' in {m.field}" for m in matches[:3])
+            yield Reason(rule, points, shown)
+            if rule == "disallowed-key":
+                return  # spam already: the milder list adds nothing
+
+
+def default_list(c: Comment) -> Iterator[Reason]:
+    matches = default_matcher().find_in_fields(c.fields, limit=10)
+    if matches:
+        points = min(DEFAULT_LIST_POINTS_PER_KEY * len(matches), DEFAULT_LIST_MAX_POINTS)
+        shown = ", ".join(f"'{m.key}' in {m.field}" for m in matches[:3])
+        more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
+        yield Reason("community-list", points, f"{len(matches)} key(s) of the community blacklist: {shown}{more}")
+
+
+def classifier(c: Comment) -> Iterator[Reason]:
+    model = shipped_model()
+    if model is None:
+        return
+    log_odds, terms = model.score_terms(c.submission.content)
+    points = classifier_points(log_odds)
+    if abs(points) < 0.05:
+        return
+    percent = round(100 * _sigmoid(log_odds))
+    if points > 0:
+        shown = ", ".join(f"'{phrase}'" for phrase in _telling_phrases(terms))
+        manner = "reads like spam" if percent >= 50 else "has some spam-like wording"
+        detail = f"the text {manner} ({percent}% by the classifier)" + (f": {shown}" if shown else "")
+    else:
+        detail = f"the text reads like an ordinary comment ({percent}% spam by the classifier)"
+    yield Reason("classifier", points, detail)
+
+
+def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:
+    """The word n-grams that pushed most toward spam, skipping stop-word-only ones ('for', 'on')."""
+    phrases = []
+    for key, contribution in sorted(terms, key=lambda t: -t[1]):
+        if contribution <= 0 or len(phrases) >= limit:
+            break
+        if not key.startswith("w "):
+            continue
+        tokens = key[2:].split()
+        if all(t in STOPWORDS for t in tokens):
+            continue
+        phrase = " ".join("<link>" if t == "zzlink" else t for t in tokens if t not in ("zzother", "zzvideo"))
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return phrases
+
+
+def classifier_points(log_odds: float) -> float:
+    """Points for the classifier's log-odds of spam (see CLASSIFIER_SPAM_AT)."""
+    hold, spam = _logit(CLASSIFIER_HOLD_AT), _logit(CLASSIFIER_SPAM_AT)
+    points = 1.0 + 4.0 * (log_odds - hold) / (spam - hold)
+    lo, hi = CLASSIFIER_RANGE
+    return round(min(max(points, lo), hi), 2)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def site_learned(c: Comment) -> Iterator[Reason]:
+    learned = c.learned
+    if learned is None:
+        return
+    s = c.submission
+    keys = learning_keys(s.author, s.email, s.url, c.prepared)
+    evidence, known = learned_log_odds(keys, learned.spam_docs, learned.ham_docs, learned.tokens)
+    if abs(evidence) <= LEARNED_DEAD_ZONE:
+        return
+    lo, hi = LEARNED_RANGE
+    magnitude = LEARNED_SLOPE * (abs(evidence) - LEARNED_DEAD_ZONE)
+    points = round(min(max(math.copysign(magnitude, evidence), lo), hi), 2)
+    if abs(points) < 0.05:
+        return
+    side = "spam" if points > 0 else "not spam"
+    yield Reason(
+        "site-learned", points,
+        f"like comments this site's moderators marked {side} ({known} of {len(keys)} features seen; "
+        f"taught {learned.spam_docs} spam, {learned.ham_docs} ham)",
+    )
+
+
+# In the order a moderator reads them: how it arrived, what it links, who sent it, what it says.
+RULES: tuple[Rule, ...] = (
+    form_token, links, link_markup, shorteners, author, disposable_email,
+    site_keys, default_list, shouting, repeats, solicitation, classifier, site_learned,
+)
+# A site's own keys are the site owner's word: evidence for "not spam" never talks them down.
+FLOOR_RULES = frozenset({"disallowed-key", "moderation-key"})

@@ -1,0 +1,55 @@
+"""Static files of the browser side (CSS, scripts), read once per warm function, served with ETags."""
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+
+from chalice import Response
+
+STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+CSS = "text/css; charset=utf-8"
+JS = "text/javascript; charset=utf-8"
+# Every file that may be served, and its type: nothing else under static/ is reachable.
+TYPES = {
+    "blog.css": CSS,
+    "comments.css": CSS,
+    "moderate.css": CSS,
+    "moderate.js": JS,
+    "widget.js": JS,
+}
+SHORT_CACHE = "public, max-age=300"  # unversioned URLs (the widget embedded on blogs): fresh within minutes
+LONG_CACHE = "public, max-age=31536000, immutable"  # ?v=<hash> URLs change whenever the file does
+
+
+@cache
+def load(name: str) -> tuple[str, str]:
+    """(text, version) of a static file; the version is a prefix of its SHA-256."""
+    with open(os.path.join(STATIC_DIR, name), encoding="utf-8") as fh:
+        text = fh.read()
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def url(name: str) -> str:
+    """A page-relative, versioned address (relative, so it also works under an API Gateway stage)."""
+    prefix = "" if name == "widget.js" else "static/"
+    return f"{prefix}{name}?v={load(name)[1]}"
+
+
+def serve(name: str, query: dict | None, headers: dict) -> Response:
+    """The file with its content type, an ETag (304 when the browser has it) and a cache lifetime."""
+    if name not in TYPES:
+        return Response(body="not found\n", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
+    text, version = load(name)
+    etag = f'"{version}"'
+    common = {
+        "ETag": etag,
+        "Cache-Control": LONG_CACHE if (query or {}).get("v") == version else SHORT_CACHE,
+        "X-Content-Type-Options": "nosniff",
+        # Blogs on other origins load the widget (and its CSS); let them, even under COEP.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if etag in (headers.get("if-none-match") or ""):
+        return Response(body="", status_code=304, headers=common)
+    return Response(body=text, status_code=200, headers={"Content-Type": TYPES[name], **common})

@@ -1,0 +1,39 @@
+"""Routes of the browser side: the demo blog post, the moderation page, the widget and static files."""
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+web = Blueprint(__name__)
+
+
+@web.route("/demo", methods=["GET"])
+def demo_page() -> Response:
+    """The demo blog post with its approved comments and the classic "Leave a Reply" form."""
+    from chalicelib.web import pages
+
+    return pages.demo(web.current_request)
+
+
+@web.route("/moderate", methods=["GET"])
+def moderate_page() -> Response:
+    """The moderation page; it works from a token the moderator pastes (kept in sessionStorage)."""
+    from chalicelib.web import pages
+
+    return pages.moderate()
+
+
+@web.route("/widget.js", methods=["GET"])
+def widget_script() -> Response:
+    """The embeddable comment widget."""
+    from chalicelib.web import assets
+
+    request = web.current_request
+    return assets.serve("widget.js", request.query_params, request.headers)
+
+
+@web.route("/static/{name}", methods=["GET"])
+def static_file(name: str) -> Response:
+    from chalicelib.web import assets
+
+    request = web.current_request
+    return assets.serve(name, request.query_params, request.headers)
