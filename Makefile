@@ -7,7 +7,7 @@ DDB_PORT ?= 8001
 DATA_DIR ?= .data
 export PORT DDB_PORT DATA_DIR
 
-.PHONY: run test unit install clean
+.PHONY: run test unit install bench package clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ test: install
 
 unit: install
 	$(PY) -m pytest tests/unit tests/api -q -m "not ddblocal"
+
+bench: install
+	$(PY) bench/run.py
+
+package: install
+	$(PY) scripts/package.py
 
 clean:
 	rm -rf build .pytest_cache
