@@ -156,10 +156,12 @@ def test_erase_removes_everything_of_an_email(service, store, clock, keyring):
         ).result)
         clock.advance(30)
     act(service, mine[0].id, "approve")  # approved: trust record and a public count
+    assert len(service.list_public("blog", "p1")["comments"]) == 1
     act(service, mine[1].id, "spam")
     assert service.erase("blog", "erase.me@example.com") == {"erased": 3}
     assert service.erase("blog", "erase.me@example.com") == {"erased": 0}
     assert service.counts("blog", ["p1"]) == {"p1": 0}
+    assert service.list_public("blog", "p1")["comments"] == []
     for status in ("pending", "approved", "spam", "trash"):
         for comment in service.queue("blog", status)["comments"]:
             assert comment["email"] != "Erase.Me@Example.com"
