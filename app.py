@@ -284,7 +284,7 @@ def _submit_error(is_form: bool, site: str, values: dict, status: int, body: dic
         title="Your comment needs a change" if status == 422 else "Your comment was not posted",
         problems=problems,
         values={k: v for k, v in values.items() if isinstance(v, str)},
-        action=app.current_request.path if SITE_SLUG.match(site) else "",
+        action="",  # the page answers the POST, so "" posts the corrected form to the same URL (stage prefix included)
         status=status,
     )
     return html_response(page, status, headers)
@@ -433,3 +433,12 @@ def avatar(avatar: str) -> Response:
         status_code=200,
         headers={"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=31536000, immutable"},
     )
+
+
+from chalicelib.web.routes import web
+app.register_blueprint(web)
+
+from chalicelib.openapi import api_docs
+app.register_blueprint(api_docs)
+from chalicelib.notify import notify
+app.register_blueprint(notify)

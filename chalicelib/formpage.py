@@ -21,7 +21,14 @@ HIDDEN = ("post_id", "parent_id", "post_url", "redirect_to", "form_token")
 def error_page(
     *, title: str, problems: dict[str, str], values: dict[str, str], action: str, status: int
 ) -> str:
-    """A page that says what went wrong, field by field, above the form with everything typed kept."""
+    """A page that says what went wrong, field by field, above the form with everything typed kept.
+
+    Its CSP allows only inline style, so the blog's look is repeated here rather than linked. An `action`
+    that is a route pattern (Chalice's request.path is "/sites/{site}/comments") becomes "", which posts
+    back to the address this page answered: the comment route itself, under any stage prefix.
+    """
+    if "{" in action:
+        action = ""
 
     def value(name: str) -> str:
         return escape(values.get(name) or "", quote=True)
@@ -44,18 +51,33 @@ def error_page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <style>
-body{{font:17px/1.55 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}}
-.problems{{border-left:4px solid #b3261e;background:#fdf0ef;padding:.6rem 1rem}}
-label{{display:block;margin-top:.8rem;font-family:system-ui,sans-serif;font-size:.95rem}}
-input,textarea{{width:100%;box-sizing:border-box;font:inherit;padding:.4rem}}
-[aria-invalid=true]{{border:2px solid #b3261e}}
-button{{margin-top:1rem;font:inherit;padding:.5rem 1.2rem}}
+:root{{--ink:#1f2328;--muted:#5b6169;--line:#e3dfd6;--accent:#2f6b5a;--error:#b3261e;--sans:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}}
+*{{box-sizing:border-box}}
+body{{margin:0;background:#fbfaf7;color:var(--ink);font:1.0625rem/1.6 Charter,"Bitstream Charter",Cambria,"Noto Serif","DejaVu Serif",Georgia,serif}}
+main{{max-width:44rem;margin:0 auto;padding:2rem 1.25rem 3rem}}
+h1{{font:700 clamp(1.6rem,1.2rem + 2vw,2.2rem)/1.2 var(--sans);margin:0 0 1.2rem;letter-spacing:-.01em}}
+a{{color:var(--accent)}}
+:focus-visible{{outline:3px solid #1a56db;outline-offset:2px}}
+.problems{{border-left:4px solid var(--error);background:#fdecea;color:#5f1711;padding:.8rem 1.1rem;border-radius:8px;font-family:var(--sans);font-size:.98rem}}
+.problems p{{margin:0 0 .4rem}}
+.problems ul{{margin:0;padding-left:1.2rem}}
+.problems a{{color:#7a1c15;font-weight:700}}
+form{{margin-top:1.5rem;background:#fff;border:1px solid var(--line);border-radius:12px;padding:1.1rem 1.3rem 1.3rem;font-family:var(--sans)}}
+.notes{{color:var(--muted);font-size:.92rem;margin:0 0 .4rem}}
+label{{display:block;margin-top:.9rem;margin-bottom:.3rem;font-weight:600;font-size:.95rem}}
+label small{{font-weight:400;color:var(--muted)}}
+input,textarea{{display:block;width:100%;font:1rem/1.45 var(--sans);color:var(--ink);padding:.55rem .7rem;border:1px solid #b9b4aa;border-radius:8px;background:#fff}}
+textarea{{min-height:9rem;resize:vertical}}
+[aria-invalid=true]{{border:2px solid var(--error)}}
+button{{margin-top:1.2rem;font:600 1rem/1 var(--sans);padding:.75rem 1.4rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}}
+@media (max-width:30rem){{main{{padding:1.2rem 1rem 2rem}}form{{padding:.9rem}}}}
 </style></head>
 <body><main>
 <h1>{escape(title)}</h1>
 <div class="problems" role="alert" aria-live="assertive"><p>Your comment was not posted yet ({status}).
 Nothing you wrote is lost: fix what is listed and send it again.</p><ul>{items}</ul></div>
 <form method="post" action="{escape(action, quote=True)}">
+<p class="notes">Your email address will not be published. Required fields are marked *</p>
 <label for="f-author">Name *</label>
 <input id="f-author" name="author" required maxlength="245" autocomplete="name" value="{value('author')}"{invalid('author')}>
 <label for="f-email">Email * <small>(will not be published)</small></label>

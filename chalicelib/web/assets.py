@@ -17,6 +17,7 @@ TYPES = {
     "moderate.css": CSS,
     "moderate.js": JS,
     "widget.js": JS,
+    "favicon.svg": "image/svg+xml",
 }
 SHORT_CACHE = "public, max-age=300"  # unversioned URLs (the widget embedded on blogs): fresh within minutes
 LONG_CACHE = "public, max-age=31536000, immutable"  # ?v=<hash> URLs change whenever the file does

@@ -73,7 +73,7 @@ def demo(request: Any) -> Response:
     body = "\n".join(
         [
             _post_html(post),
-            _comments_html(post.post_id, listing, unavailable),
+            _comments_html(listing, unavailable),
             _form_html(post.post_id, reply_to, reply_name, _page_url(request), _form_token()),
         ]
     )
@@ -151,7 +151,7 @@ def comments_title(count: int) -> str:
     return "No comments yet" if not count else f"{count} Comment" + ("" if count == 1 else "s")
 
 
-def _comments_html(post_id: str, listing: dict, unavailable: bool) -> str:
+def _comments_html(listing: dict, unavailable: bool) -> str:
     comments = listing["comments"]
     children: dict[str | None, list[dict]] = {}
     depth: dict[str, int] = {}
@@ -287,9 +287,9 @@ MODERATE_BODY = """<a class="skip-link" href="#main">Skip to content</a>
 <h1>Moderate comments</h1>
 <p>Paste a moderator token (for example the one in <code>$DATA_DIR/demo-token</code>). It is kept in this tab only
 (sessionStorage) and sent only to this server.</p>
-<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9-]{1,40}"
+<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9\-]{1,40}"
  spellcheck="false" autocapitalize="off"></p>
-<p><label for="token">Moderator token</label><input id="token" name="token" type="password" required spellcheck="false"
+<p><label for="token">Moderator token</label><input id="token" name="token" type="password" required spellcheck="false" autocomplete="off"
  autocapitalize="off"></p>
 <p><button type="submit" class="primary">Open the queue</button></p>
 <noscript><p class="problem">The moderation page needs JavaScript.</p></noscript>
@@ -328,6 +328,7 @@ def _layout(*, title: str, head: str, body: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
+<link rel="icon" href="{assets.url("favicon.svg")}" type="image/svg+xml">
 {head}
 </head>
 <body>

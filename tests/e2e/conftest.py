@@ -154,12 +154,13 @@ class _BlogHandler(BaseHTTPRequestHandler):
     api = ""
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-        post = "embed-test" if self.path.startswith("/embed") else "xss-test"
+        # /embed: its own post, two comments a page; anything else: the demo post, as another blog would show it.
+        post, size = ("embed-test", 2) if self.path.startswith("/embed") else ("massage-for-lower-back-pain", 100)
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Another blog</title></head>
 <body><main><h1>Another blog's post</h1><p>Some words before the comments.</p>
 <div id="replybox"></div>
-<script src="{self.api}/widget.js" data-site="demo" data-post="{post}" data-page-size="2" defer></script>
+<script src="{self.api}/widget.js" data-site="demo" data-post="{post}" data-page-size="{size}" defer></script>
 </main></body></html>""".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -192,7 +193,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
-    env.pop("DYNAMODB_ENDPOINT_URL", None)
+    for name in ("DYNAMODB_ENDPOINT_URL", "REPLYBOX_SECRET_FILE", "REPLYBOX_SECRET_PARAMETER", "REPLYBOX_TABLE"):
+        env.pop(name, None)  # this stack's own table and secret, under its own DATA_DIR
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, os.path.join(ROOT, "scripts", "run.py")],

@@ -1,0 +1,296 @@
+/* replybox comment widget, no dependencies; it talks only to the API it was loaded from. See docs/browser.md:
+   <div id="replybox"></div> <script src="https://API/widget.js" data-site="SITE" data-post="POST_ID" defer></script>
+   A page with a WordPress-style form#commentform is enhanced in place. Comment text is inserted as text only. */
+(() => {
+  "use strict";
+  const script = document.currentScript || document.querySelector("script[data-site][src*='widget.js']");
+  if (!script || script.replyboxStarted) return;
+  script.replyboxStarted = true;
+  const opt = script.dataset;
+  const API = script.src.replace(/\/widget\.js(?:[?#].*)?$/, "");
+  const SITE = API + "/sites/" + encodeURIComponent(opt.site || "");
+  const pageSize = Math.min(Math.max(parseInt(opt.pageSize, 10) || 50, 1), 100);
+  const NAMES = { post_id: "comment_post_ID", parent_id: "comment_parent", content: "comment", hp: "ak_hp_textarea" };
+  const MESSAGES = {
+    404: "The comment you are replying to is no longer there. Cancel the reply and send your comment again.",
+    409: "You have already posted this comment.",
+    413: "Your comment is too long. Please shorten it and send it again.",
+    429: "You are commenting too quickly. Please wait {s} seconds, then send again; your comment is still here.",
+    503: "The comment service is busy. Please send again in {s} seconds; your comment is still here.",
+  };
+  let form = document.getElementById("commentform");
+  const root = document.getElementById(opt.target || "replybox") || (form && (form.closest(".rb-comments") || form.parentNode));
+  if (!opt.site || !root) return;
+  if (!form) build();
+  const post = opt.post || field("post_id").value;
+  const respond = document.getElementById("respond") || form;
+  const home = document.createComment("replybox form");
+  respond.before(home);
+  let thread = root.querySelector(".rb-thread");
+  if (!thread) {
+    thread = el("ol", { className: "rb-thread" });
+    home.before(el("h2", { className: "rb-title" }, "Comments"), thread);
+  }
+  const title = root.querySelector(".rb-title");
+  let count = parseInt(root.getAttribute("data-count"), 10) || 0;
+  let more = root.querySelector(".rb-more");
+  if (!more) thread.after((more = el("p", { className: "rb-more", hidden: true })));
+  let status = form.querySelector(".rb-form-status");
+  if (!status) form.prepend((status = el("div", { className: "rb-form-status", role: "alert" })));
+  const heading = document.querySelector("#reply-title .rb-reply-heading");
+  const cancel = document.getElementById("cancel-comment-reply-link");
+  const button = form.querySelector("[type=submit]");
+  let token = null, tokenAt = 0, busy = false, key = "", lastSent = "";
+
+  form.noValidate = true; // the server's messages, shown beside each field, replace the browser's bubbles
+  form.addEventListener("submit", submit);
+  form.addEventListener("input", (e) => unmark(e.target));
+  root.addEventListener("click", (e) => {
+    const link = e.target.closest("a.rb-reply, #cancel-comment-reply-link, .rb-more button");
+    if (!link) return;
+    e.preventDefault();
+    if (link === cancel) replyTo(null);
+    else if (link.tagName === "BUTTON") load(link.getAttribute("data-cursor"));
+    else replyTo(link.getAttribute("data-reply-to"));
+  });
+  const serverMore = more.querySelector("a[data-cursor]");
+  if (serverMore) setMore(serverMore.getAttribute("data-cursor"));
+  if (root.getAttribute("data-rendered") !== "server") load(null);
+  if (!/^0?$/.test(field("parent_id").value)) replyTo(field("parent_id").value, true);
+  getToken();
+
+  function el(tag, props, text) {
+    const node = document.createElement(tag);
+    for (const k in props) k.includes("-") || k === "role" ? node.setAttribute(k, props[k]) : (node[k] = props[k]);
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function field(name) {
+    return form.elements.namedItem(NAMES[name] || name) || { value: "" };
+  }
+
+  function build() {
+    if (opt.css !== "none" && !document.querySelector("link[href*='comments.css']")) {
+      document.head.append(el("link", { rel: "stylesheet", href: API + "/static/comments.css" }));
+    }
+    root.classList.add("rb-comments");
+    const box = el("div", { className: "rb-respond", id: "respond" });
+    const h = box.appendChild(el("h3", { className: "rb-reply-title", id: "reply-title" }));
+    h.append(el("span", { className: "rb-reply-heading" }, "Leave a Reply"), " ");
+    h.appendChild(el("small")).append(el("a", { id: "cancel-comment-reply-link", href: "#respond", hidden: true }, "Cancel reply"));
+    form = box.appendChild(el("form", { className: "rb-form", id: "commentform", method: "post", action: SITE + "/comments" }));
+    form.appendChild(el("p", { className: "comment-notes" })).append(
+      el("span", { id: "rb-email-notes" }, "Your email address will not be published."),
+      " Required fields are marked ", el("span", { className: "required" }, "*"));
+    [["author", "Name", "text", 245, "name"], ["email", "Email", "email", 100, "email"],
+      ["url", "Website", "url", 200, "url"], ["comment", "Comment", "", 65525, "off"]].forEach(([name, label, type, max, auto]) => {
+      const p = form.appendChild(el("p", { className: "comment-form-" + name }));
+      const l = p.appendChild(el("label", { htmlFor: name }, label + " "));
+      if (name !== "url") l.append(el("span", { className: "required", "aria-hidden": "true" }, "*"));
+      const input = p.appendChild(el(type ? "input" : "textarea", { id: name, name, maxLength: max, autocomplete: auto, required: name !== "url" }));
+      if (type) input.type = type;
+      else input.rows = 7;
+      if (name === "email") input.setAttribute("aria-describedby", "rb-email-notes");
+    });
+    form.appendChild(el("p", { className: "rb-hp", hidden: true, "aria-hidden": "true" }))
+      .appendChild(el("label", {}, "Leave this empty "))
+      .append(el("textarea", { name: "ak_hp_textarea", tabIndex: -1 }));
+    form.appendChild(el("p", { className: "form-submit" })).append(
+      el("input", { type: "submit", className: "submit", value: "Post Comment" }),
+      el("input", { type: "hidden", id: "comment_post_ID", name: "comment_post_ID", value: opt.post || "" }),
+      el("input", { type: "hidden", id: "comment_parent", name: "comment_parent", value: "0" }));
+    root.append(box);
+  }
+
+  function getToken() {
+    if (token && Date.now() - tokenAt < 50 * 60 * 1000) return Promise.resolve(token);
+    return fetch(SITE + "/form-token", { credentials: "omit" })
+      .then((r) => (r.ok ? r.json() : {}))
+      .then((j) => { token = j.form_token || null; tokenAt = Date.now(); return token; })
+      .catch(() => null);
+  }
+
+  function load(cursor) {
+    const b = more.querySelector("button");
+    if (b) b.disabled = true;
+    const url = SITE + "/posts/" + encodeURIComponent(post) + "/comments?limit=" + pageSize +
+      (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+    return fetch(url, { credentials: "omit" })
+      .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then((page) => {
+        page.comments.forEach((c) => document.getElementById("comment-" + c.id) || place(render(c), c.parent_id));
+        setCount(page.count);
+        setMore(page.next_cursor);
+      })
+      .catch(() => setMore(cursor, "Comments could not be loaded. Try again"));
+  }
+
+  function setMore(cursor, label) {
+    more.textContent = "";
+    more.hidden = !cursor && !label;
+    if (!more.hidden) more.append(el("button", { type: "button", "data-cursor": cursor || "" }, label || "Show more comments"));
+  }
+
+  function setCount(n) {
+    count = n;
+    if (title) title.textContent = n ? n + (n === 1 ? " Comment" : " Comments") : "No comments yet";
+  }
+
+  function safeHref(url) {
+    try {
+      const u = new URL(url);
+      return /^https?:$/.test(u.protocol) ? u.href : "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // content_html comes escaped from the server; it is still parsed inertly and only text, <p> and <br> are kept.
+  function copyContent(from, to) {
+    from.childNodes.forEach((n) => {
+      if (n.nodeType === 3) to.append(n.nodeValue);
+      else if (n.nodeName === "BR") to.append(el("br"));
+      else if (n.nodeName === "P") copyContent(n, to.appendChild(el("p")));
+      else if (n.nodeType === 1) copyContent(n, to);
+    });
+  }
+
+  function render(c, pending) {
+    const li = el("li", { className: "rb-comment" + (pending ? " rb-pending" : ""), id: "comment-" + c.id });
+    const body = li.appendChild(el("article", { className: "rb-body", "aria-label": "Comment by " + c.author }));
+    const meta = body.appendChild(el("footer", { className: "rb-meta" }));
+    if (/^[0-9a-f]{20}$/.test(c.avatar)) {
+      meta.append(el("img", { className: "rb-avatar", src: API + "/avatars/" + c.avatar + ".svg", alt: "", width: 44, height: 44 }));
+    }
+    const href = c.url && safeHref(c.url);
+    meta.appendChild(el("b", { className: "rb-author" }, href ? null : c.author))
+      .append(href ? el("a", { href, rel: "nofollow ugc noopener" }, c.author) : "");
+    const when = new Date(c.created_at).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" });
+    meta.appendChild(el("a", { className: "rb-date", href: "#comment-" + c.id }))
+      .append(el("time", { dateTime: c.created_at }, when));
+    copyContent(new DOMParser().parseFromString("<body>" + (c.content_html || ""), "text/html").body,
+      body.appendChild(el("div", { className: "rb-content" })));
+    body.append(pending
+      ? el("p", { className: "rb-awaiting" }, "Your comment is awaiting moderation. Only you can see it for now.")
+      : el("a", { className: "rb-reply", href: "#respond", "data-reply-to": c.id, "aria-label": "Reply to " + c.author }, "Reply"));
+    li.append(el("ol", { className: "rb-children" }));
+    return li;
+  }
+
+  function depth(li) {
+    let d = 0;
+    for (let n = li.parentNode; n && n !== thread; n = n.parentNode) if (n.classList.contains("rb-children")) d++;
+    return d;
+  }
+
+  function place(li, parentId) {
+    const parent = parentId && document.getElementById("comment-" + parentId);
+    // Five levels at most, as WordPress: deeper replies line up under the fifth.
+    (parent ? (depth(parent) >= 4 ? parent.parentNode : parent.querySelector(":scope > .rb-children")) : thread).append(li);
+  }
+
+  function replyTo(id, quiet) {
+    const li = id && document.getElementById("comment-" + id);
+    field("parent_id").value = li ? id : "0";
+    if (cancel) cancel.hidden = !li;
+    if (heading) heading.textContent = "Leave a Reply" + (li ? " to " + li.querySelector(".rb-author").textContent : "");
+    if (li) li.querySelector(":scope > .rb-children").before(respond);
+    else home.after(respond);
+    if (!quiet) field("content").focus();
+  }
+
+  function mark(input, message) {
+    const note = el("p", { className: "rb-field-error", id: input.id + "-rb-error" }, message);
+    const before = input.getAttribute("aria-describedby") || "";
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("data-rb-described", before);
+    input.setAttribute("aria-describedby", (note.id + " " + before).trim());
+    input.after(note);
+  }
+
+  function unmark(input) {
+    if (input.getAttribute("aria-invalid") !== "true") return;
+    const note = document.getElementById(input.id + "-rb-error");
+    if (note) note.remove();
+    input.removeAttribute("aria-invalid");
+    const before = input.getAttribute("data-rb-described");
+    before ? input.setAttribute("aria-describedby", before) : input.removeAttribute("aria-describedby");
+  }
+
+  function say(message, ok) {
+    status.className = "rb-form-status" + (ok ? " rb-ok" : "");
+    status.textContent = message;
+  }
+
+  function showErrors(fields) {
+    let first = null;
+    const lines = Object.keys(fields).map((name) => {
+      const input = form.elements.namedItem(NAMES[name] || name);
+      const label = input && input.labels && input.labels[0];
+      const text = (label ? label.textContent.replace(/\*/g, "").trim() : name.replace("_", " ")) + " " + fields[name];
+      if (input && input.type !== "hidden" && input.id) {
+        mark(input, text);
+        first = first || input;
+      }
+      return text;
+    });
+    say("Your comment was not posted yet: " + lines.join("; ") + ". Everything you typed is still here.");
+    if (first) first.focus();
+  }
+
+  function submit(e) {
+    e.preventDefault();
+    if (busy) return;
+    form.querySelectorAll("[aria-invalid=true]").forEach(unmark);
+    const data = { post_id: post };
+    ["parent_id", "author", "email", "url", "content", "hp"].forEach((name) => (data[name] = field(name).value));
+    if (opt.postUrl) data.post_url = opt.postUrl;
+    const sent = JSON.stringify(data);
+    if (sent !== lastSent || !key) key = randomKey(); // the same comment sent again keeps its Idempotency-Key
+    lastSent = sent;
+    busy = button.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    say("Sending your comment…", true);
+    getToken()
+      .then((t) => {
+        data.form_token = t || field("form_token").value;
+        return fetch(SITE + "/comments", {
+          method: "POST", credentials: "omit", body: JSON.stringify(data),
+          headers: { "Content-Type": "application/json", "Idempotency-Key": key },
+        });
+      })
+      .then((r) => r.json().catch(() => ({})).then((body) => answer(r, body)),
+        () => say("Could not reach the comment service. Check your connection and send again; your comment is still here."))
+      .finally(() => {
+        busy = button.disabled = false;
+        form.removeAttribute("aria-busy");
+      });
+  }
+
+  function answer(r, body) {
+    if (r.status === 201) {
+      const pending = body.status !== "approved";
+      const li = render(body, pending);
+      li.classList.add("rb-new");
+      li.tabIndex = -1;
+      replyTo(null, true);
+      place(li, body.parent_id);
+      field("content").value = "";
+      key = "";
+      if (!pending) setCount(count + 1);
+      say("Thank you. " + (pending ? "Your comment is awaiting moderation." : "Your comment is published."), true);
+      li.focus();
+    } else if (r.status === 422 && body.fields) {
+      showErrors(body.fields);
+    } else {
+      const wait = parseInt(r.headers.get("Retry-After"), 10) || 15;
+      say((MESSAGES[r.status] || "Your comment could not be posted (error " + r.status + "). It is still here; please try again.")
+        .replace("{s}", wait));
+    }
+  }
+
+  function randomKey() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join("");
+  }
+})();

@@ -1,0 +1,317 @@
+"""What a reader, a commenter and a moderator see in a real browser: /demo, the widget, /moderate."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+DEMO_POST = "massage-for-lower-back-pain"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def unique(text: str) -> str:
+    return f"{text} [{uuid.uuid4().hex[:8]}]"
+
+
+def widget_ready(page) -> None:
+    """The widget has taken over the form (it turns off the browser's own validation bubbles)."""
+    page.wait_for_function("document.getElementById('commentform') && document.getElementById('commentform').noValidate")
+
+
+def fill_form(page, author: str, email: str, comment: str, url: str = "") -> None:
+    page.get_by_role("textbox", name="Name").fill(author)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Website").fill(url)
+    page.get_by_role("textbox", name="Comment").fill(comment)
+
+
+def test_form_without_javascript_error_page_then_pending_notice(stack, open_page):
+    page = open_page(javascript=False)
+    page.goto(stack.base + "/demo")
+    assert page.get_by_role("heading", name="Massage for Lower Back Pain").is_visible()
+    assert page.get_by_role("heading", name="Leave a Reply").is_visible()
+    assert page.get_by_text("Your email address will not be published. Required fields are marked *").is_visible()
+    assert page.locator("textarea[name=ak_hp_textarea]").is_hidden()
+    assert page.locator("input[name=comment_post_ID]").get_attribute("value") == DEMO_POST
+    assert page.locator("input[name=redirect_to]").get_attribute("value") == stack.base + "/demo"
+    text = unique("Thank you, the stretches helped my back.")
+    # "a@b" passes the browser's own check but not the server's: the error page must keep everything typed.
+    fill_form(page, "Nojs Reader", "a@b", text)
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post Comment").click()
+    assert posted.value.status == 422
+    assert page.get_by_role("alert").get_by_text("Email").is_visible()
+    assert page.get_by_role("textbox", name="Comment").input_value() == text
+    assert page.get_by_role("textbox", name="Name").input_value() == "Nojs Reader"
+
+    page.get_by_role("textbox", name="Email").fill(f"nojs-{uuid.uuid4().hex[:6]}@example.org")
+    statuses = []
+    page.on("response", lambda r: statuses.append(r.status) if r.request.method == "POST" else None)
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url(re.compile(r"/demo\?replybox=pending#comment-[0-9A-Z]{26}$"))
+    assert statuses == [303]
+    assert page.get_by_role("status").get_by_text("Your comment is awaiting moderation").is_visible()
+    assert text not in page.content()  # pending comments are never public
+
+
+def test_reply_without_javascript_is_threaded(stack, open_page):
+    parent = stack.submit(DEMO_POST, author="Thread Starter", content=unique("Does this help sciatica too?"))
+    stack.moderate(parent["id"], "approve")
+    page = open_page(javascript=False)
+    page.goto(stack.base + "/demo")
+    page.locator(f"#comment-{parent['id']}").get_by_role("link", name="Reply to Thread Starter").click()
+    assert page.locator("input[name=comment_parent]").get_attribute("value") == parent["id"]
+    assert page.get_by_role("heading", name="Leave a Reply to Thread Starter").is_visible()
+    reply = unique("Yes, gentle myofascial work helped mine.")
+    fill_form(page, "Replying Reader", f"reply-{uuid.uuid4().hex[:6]}@example.org", reply)
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url(re.compile(r"replybox=pending#comment-"))
+    reply_id = page.url.rsplit("#comment-", 1)[1]
+    stack.moderate(reply_id, "approve")
+    page.goto(stack.base + "/demo")
+    nested = page.locator(f"#comment-{parent['id']} > .rb-children > #comment-{reply_id}")
+    assert nested.get_by_text(reply).is_visible()
+
+
+def test_widget_shows_errors_inline_keeps_text_then_pending(stack, open_page):
+    page = open_page()
+    page.goto(stack.base + "/demo")
+    widget_ready(page)
+    text = unique("Lymph drainage massage changed my week.")
+    fill_form(page, "Widget Reader", "not-an-email", text)
+    page.get_by_role("button", name="Post Comment").click()
+    email = page.get_by_role("textbox", name="Email")
+    error = page.locator("#email-rb-error")
+    error.wait_for()
+    assert "Email" in error.inner_text()
+    assert email.get_attribute("aria-invalid") == "true"
+    assert "email-rb-error" in email.get_attribute("aria-describedby")
+    assert page.locator("#commentform [role=alert]").inner_text().startswith("Your comment was not posted yet")
+    assert page.get_by_role("textbox", name="Comment").input_value() == text
+    assert page.evaluate("document.activeElement.id") == "email"  # focus moves to the field to fix
+
+    email.fill(f"widget-{uuid.uuid4().hex[:6]}@example.org")
+    assert error.count() == 0  # the message goes once the field is edited
+    page.get_by_role("button", name="Post Comment").click()
+    pending = page.locator(".rb-comment.rb-pending")
+    pending.wait_for()
+    assert text in pending.inner_text()
+    assert "awaiting moderation" in pending.inner_text()
+    assert page.get_by_role("textbox", name="Comment").input_value() == ""
+    assert "awaiting moderation" in page.locator("#commentform [role=alert]").inner_text()
+
+
+@pytest.mark.parametrize(
+    "status, headers, expected",
+    [
+        (409, {}, "You have already posted this comment."),
+        (429, {"Retry-After": "12"}, "Please wait 12 seconds"),
+        (503, {"Retry-After": "3"}, "The comment service is busy. Please send again in 3 seconds"),
+    ],
+)
+def test_widget_says_plainly_what_409_429_503_mean(stack, open_page, status, headers, expected):
+    page = open_page()
+    page.route(
+        "**/sites/demo/comments",
+        lambda route: route.fulfill(status=status, headers=headers, json={"error": "x", "message": "x"})
+        if route.request.method == "POST"
+        else route.continue_(),
+    )
+    page.goto(stack.base + "/demo")
+    widget_ready(page)
+    text = unique("Kept whatever happens.")
+    fill_form(page, "Patient Reader", "patient@example.org", text)
+    page.get_by_role("button", name="Post Comment").click()
+    alert = page.locator("#commentform [role=alert]")
+    alert.get_by_text(expected).wait_for()
+    assert page.get_by_role("textbox", name="Comment").input_value() == text
+    assert page.get_by_role("button", name="Post Comment").is_enabled()
+
+
+def test_moderator_approves_with_keyboard_and_sees_conflicts(stack, open_page):
+    first = stack.submit(DEMO_POST, author="Queue First", content=unique("Hip stretches before bed work for me."))
+    second = stack.submit(DEMO_POST, author="Queue Second", content=unique("My physio recommends this post."))
+    page = open_page()
+    page.goto(stack.base + "/moderate")
+    page.get_by_label("Moderator token").fill(stack.token)
+    page.get_by_role("button", name="Open the queue").click()
+    assert page.get_by_role("tab", name="Pending").get_attribute("aria-selected") == "true"
+    item = page.locator(f"#mod-{first['id']}")
+    item.wait_for()
+    assert page.evaluate("sessionStorage.getItem('replybox.token')") == stack.token
+    assert page.evaluate("localStorage.length") == 0
+    assert item.locator(".mod-verdict").is_visible()  # the verdict and its reasons are shown
+
+    item.focus()
+    page.keyboard.press("a")
+    item.wait_for(state="detached")
+    assert "approved" in page.locator("#announce").inner_text()
+
+    # Someone else acts on the second comment after the page loaded it: the page must say so plainly.
+    stack.moderate(second["id"], "spam")
+    page.locator(f"#mod-{second['id']}").focus()
+    page.keyboard.press("s")
+    message = page.locator(f"#mod-{second['id']} .mod-msg")
+    message.wait_for()
+    assert "someone else changed this comment" in message.inner_text()
+    assert "It is now spam" in message.inner_text()
+
+    page.goto(stack.base + "/demo")
+    assert page.locator(f"#comment-{first['id']}").get_by_text(first["author"]).is_visible()
+    assert page.locator(f"#comment-{second['id']}").count() == 0
+
+
+def test_moderator_bulk_trash_and_restore(stack, open_page):
+    ids = [stack.submit(DEMO_POST, content=unique(f"Bulk comment {n}."))["id"] for n in range(2)]
+    page = open_page()
+    page.goto(stack.base + "/moderate")
+    page.get_by_label("Moderator token").fill("not-a-real-token")
+    page.keyboard.press("Enter")
+    page.get_by_role("alert").get_by_text("That token is not valid").wait_for()
+    page.get_by_label("Moderator token").fill(stack.token)
+    page.keyboard.press("Enter")
+    for comment_id in ids:
+        page.locator(f"#mod-{comment_id}").focus()
+        page.keyboard.press("x")
+    assert page.locator("#selected-count").inner_text() == "2 selected"
+    page.get_by_role("button", name="Trash selected").click()
+    for comment_id in ids:
+        page.locator(f"#mod-{comment_id}").wait_for(state="detached")
+    page.get_by_role("tab", name="Trash").click()
+    for comment_id in ids:
+        page.locator(f"#mod-{comment_id} .check input").check()
+    page.get_by_role("button", name="Restore selected").click()
+    for comment_id in ids:
+        page.locator(f"#mod-{comment_id}").wait_for(state="detached")
+    page.get_by_role("tab", name="Pending").click()
+    page.locator(f"#mod-{ids[0]}").wait_for()
+
+
+def test_xss_payloads_stay_inert(stack, open_page):
+    page = open_page()
+    page.goto(stack.base + "/demo")
+    widget_ready(page)
+    content = unique(f"{XSS}<script>alert(2)</script> nice post")
+    fill_form(page, XSS, f"xss-{uuid.uuid4().hex[:6]}@example.org", content, url="javascript:alert(1)")
+    page.get_by_role("button", name="Post Comment").click()
+    page.locator("#url-rb-error").wait_for()  # javascript: is refused, shown as text, nothing lost
+    assert page.get_by_role("textbox", name="Website").input_value() == "javascript:alert(1)"
+    page.get_by_role("textbox", name="Website").fill("https://example.org/me")
+    page.get_by_role("button", name="Post Comment").click()
+    pending = page.locator(".rb-comment.rb-pending")
+    pending.wait_for()
+    comment_id = pending.get_attribute("id").removeprefix("comment-")
+    stack.moderate(comment_id, "approve")
+
+    for url in (stack.base + "/demo", stack.blog + "/xss"):  # server-rendered, then widget-rendered
+        page.goto(url)
+        shown = page.locator(f"#comment-{comment_id}")
+        shown.wait_for()
+        assert shown.locator(".rb-content img, .rb-author img, script").count() == 0
+        assert XSS in shown.locator(".rb-author").inner_text()
+        assert XSS in shown.locator(".rb-content").inner_text()
+        link = shown.locator(".rb-author a")
+        assert link.get_attribute("href") == "https://example.org/me"
+        assert link.get_attribute("rel") == "nofollow ugc noopener"
+
+    page.goto(stack.base + "/moderate")
+    page.get_by_label("Moderator token").fill(stack.token)
+    page.get_by_role("button", name="Open the queue").click()
+    page.get_by_role("tab", name="Approved").click()
+    item = page.locator(f"#mod-{comment_id}")
+    item.wait_for()
+    assert XSS in item.locator(".mod-author").inner_text()
+    assert item.locator(".mod-content img, .mod-author img").count() == 0
+    page.wait_for_timeout(300)  # an onerror would have fired by now; the watch fails the test on any dialog
+
+
+def test_no_js_error_page_shows_javascript_url_inert(stack, open_page):
+    page = open_page(javascript=False)
+    page.goto(stack.base + "/demo")
+    fill_form(page, XSS, f"nojs-xss-{uuid.uuid4().hex[:6]}@example.org", XSS, url="javascript:alert(1)")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Post Comment").click()
+    assert posted.value.status == 422
+    assert page.get_by_role("alert").get_by_text("Website").is_visible()
+    assert page.locator("img").count() == 0
+    assert page.get_by_role("textbox", name="Website").input_value() == "javascript:alert(1)"
+    assert page.get_by_role("textbox", name="Name").input_value() == XSS
+    assert page.get_by_role("textbox", name="Comment").input_value() == XSS
+
+
+def test_embedded_widget_on_another_origin_paginates_and_posts(stack, open_page):
+    ids = []
+    for n in range(3):
+        comment = stack.submit("embed-test", author=f"Embed Reader {n}", content=unique(f"Embedded comment {n}."))
+        stack.moderate(comment["id"], "approve")
+        ids.append(comment["id"])
+    page = open_page()
+    page.goto(stack.blog + "/embed")
+    page.locator(f"#comment-{ids[1]}").wait_for()
+    assert page.locator(f"#comment-{ids[2]}").count() == 0  # data-page-size=2
+    assert page.get_by_role("heading", name="3 Comments").is_visible()
+    page.get_by_role("button", name="Show more comments").click()
+    page.locator(f"#comment-{ids[2]}").wait_for()
+    assert page.get_by_role("button", name="Show more comments").count() == 0
+
+    page.locator(f"#comment-{ids[0]}").get_by_role("link", name="Reply to Embed Reader 0").click()
+    assert page.evaluate("document.activeElement.id") == "comment"
+    assert page.locator(f"#comment-{ids[0]} #commentform").count() == 1  # the form moved under the comment
+    text = unique("Replying from another blog.")
+    fill_form(page, "Cross Origin", f"cross-{uuid.uuid4().hex[:6]}@example.org", text)
+    page.get_by_role("button", name="Post Comment").click()
+    pending = page.locator(f"#comment-{ids[0]} .rb-children .rb-pending")
+    pending.wait_for()
+    assert text in pending.inner_text()
+
+
+def test_screenshots(stack, open_page, screenshots):
+    """Pictures for docs/ (and for a person to look at): the blog post and the moderation page."""
+    parent = stack.submit(DEMO_POST, author="Maria Lopez", url="https://example.org/maria",
+                          content=unique("I had lower back pain for months after a long drive. Two sessions of "
+                                         "myofascial massage made a real difference.\n\nThank you for the list!"))
+    stack.moderate(parent["id"], "approve")
+    reply = stack.submit(DEMO_POST, author="Sam Okafor", parent_id=parent["id"],
+                         content=unique("Same here. Stretching the hips every morning helped me too."))
+    stack.moderate(reply["id"], "approve")
+    stack.submit(DEMO_POST, author="Cheap Pills", url="https://spam.example/buy",
+                 content=unique("Best pills online http://spam.example/a http://spam.example/b"))
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = open_page(viewport=viewport)
+        page.goto(stack.base + "/demo?replybox=pending")
+        widget_ready(page)
+        page.screenshot(path=os.path.join(screenshots, f"demo-pending-notice-{name}.png"))
+        page.goto(stack.base + "/demo")
+        widget_ready(page)
+        page.locator("#respond").scroll_into_view_if_needed()  # avatars load lazily
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=os.path.join(screenshots, f"demo-{name}.png"), full_page=True)
+        fill_form(page, "Alex", "alex@", "I will try the hip stretches tonight.")
+        page.get_by_role("button", name="Post Comment").click()
+        page.locator("#email-rb-error").wait_for()
+        page.locator("#respond").screenshot(path=os.path.join(screenshots, f"demo-inline-error-{name}.png"))
+        page.goto(stack.base + "/moderate")
+        page.screenshot(path=os.path.join(screenshots, f"moderate-signin-{name}.png"))
+        page.get_by_label("Moderator token").fill(stack.token)
+        page.get_by_role("button", name="Open the queue").click()
+        page.locator(".mod-item").first.wait_for()
+        page.screenshot(path=os.path.join(screenshots, f"moderate-{name}.png"), full_page=True)
+    page = open_page(viewport=PHONE)
+    page.goto(stack.blog + "/embed")
+    page.locator(".rb-comment").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=os.path.join(screenshots, "embed-phone.png"), full_page=True)
+    page = open_page(javascript=False, viewport=PHONE)
+    page.goto(stack.base + "/demo")
+    fill_form(page, "Alex", "alex@example", "I will try the hip stretches tonight.", url="javascript:alert(1)")
+    page.get_by_role("button", name="Post Comment").click()
+    page.get_by_role("alert").wait_for()
+    page.screenshot(path=os.path.join(screenshots, "error-page-phone.png"), full_page=True)
+    for name in ("demo-desktop", "demo-phone", "moderate-desktop", "moderate-phone"):
+        assert os.path.getsize(os.path.join(screenshots, f"{name}.png")) > 10_000
