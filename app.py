@@ -435,10 +435,11 @@ def avatar(avatar: str) -> Response:
     )
 
 
-from chalicelib.web.routes import web
-app.register_blueprint(web)
+# Pages, the OpenAPI document, and moderator notifications live in blueprints of their own.
+from chalicelib.web.routes import web  # noqa: E402
+from chalicelib.openapi import api_docs  # noqa: E402
+from chalicelib.notify import notify  # noqa: E402
 
-from chalicelib.openapi import api_docs
+app.register_blueprint(web)
 app.register_blueprint(api_docs)
-from chalicelib.notify import notify
 app.register_blueprint(notify)

@@ -15,6 +15,7 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email                                     |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
+| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days; written by notify.py)       |
 
 `eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear.
 `id` is a ULID, so ids sort by time.
@@ -40,6 +41,7 @@ Global secondary indexes, all sparse:
 | delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
 | erase an email                          | Query `email` on gsi3pk, then a transaction per comment     |
 | token check                             | GetItem TOKEN#{hash}                                        |
+| stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
 | revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
 No Scan anywhere.
 """

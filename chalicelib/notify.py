@@ -1,0 +1,360 @@
+"""Moderator notifications: a stream handler that mails each new pending comment, and the one-click links.
+
+Flow: a comment is stored `pending` -> the table's stream (NEW_IMAGE) -> `notify_moderators` publishes one
+SNS message (moderators subscribe by email) with signed links to approve or mark it spam -> a moderator
+opens a link: `GET` shows a confirmation page (mail scanners follow GETs, so a GET never changes
+anything) -> its form `POST`s to the same URL, which calls `Service.act`.
+
+A link is `Keyring.sign("moderation-link", {s: site, c: id, a: action, v: version, e: expiry})`. The
+version makes it single-use: the first action moves the comment to version v+1, so any replay (or the
+other link of the same mail) finds a stale version and gets "already handled".
+
+Only an INSERT of a pending comment notifies. A MODIFY back to pending is a moderator's own `hold`
+(or a restore from trash): moderators already know about it, so a mail would be noise.
+
+Stream records come at least once. Each notification leaves a marker item
+`NOTIFIED#{site}#{id}#{version}` / `NOTIFIED` (TTL 7 days, longer than the stream's 24 h): a record
+whose marker exists is skipped. The marker is written after the publish succeeds, so a crash between
+the two can repeat one mail but never loses one (SNS standard topics have no dedup id, and FIFO topics
+cannot deliver email). A record that fails for a passing reason (SNS or DynamoDB unavailable) is
+reported in `batchItemFailures` and processing stops there: Lambda retries from that record on.
+A malformed record is logged and skipped: retrying can never fix it.
+"""
+from __future__ import annotations
+
+import os
+import time
+from functools import cache
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+
+from .logs import log_event
+
+notify = Blueprint(__name__)
+
+LINK_PURPOSE = "moderation-link"
+LINK_TTL = 3 * 24 * 3600
+LINK_ACTIONS = ("approve", "spam")
+MARKER_TTL = 7 * 24 * 3600
+# `chalice package` needs a string at import; the deploy template replaces it with the table's stream.
+STREAM_ARN = os.environ.get(
+    "REPLYBOX_STREAM_ARN", "arn:aws:dynamodb:us-east-1:000000000000:table/replybox/stream/placeholder"
+)
+STREAM_ROUTE = "dynamodb:notify_moderators"
+
+
+# ---- links ------------------------------------------------------------------------------------------
+class LinkError(Exception):
+    """A link that cannot be used; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def make_link_token(keyring: Any, site: str, comment_id: str, action: str, version: int, now: float) -> str:
+    return keyring.sign(
+        LINK_PURPOSE, {"s": site, "c": comment_id, "a": action, "v": int(version), "e": int(now) + LINK_TTL}
+    )
+
+
+def read_link_token(keyring: Any, site: str, token: str, now: float) -> dict:
+    """The payload of a link for this site, or LinkError (403 forged or foreign, 410 expired)."""
+    payload = keyring.unsign(LINK_PURPOSE, token)
+    if (
+        payload is None
+        or payload.get("s") != site
+        or payload.get("a") not in LINK_ACTIONS
+        or not isinstance(payload.get("c"), str)
+        or not isinstance(payload.get("v"), int)
+        or not isinstance(payload.get("e"), int)
+    ):
+        raise LinkError(403, "This link is not valid.")
+    if now > payload["e"]:
+        raise LinkError(410, "This link has expired. Open the moderation queue instead.")
+    return payload
+
+
+def link_url(public_url: str, site: str, token: str) -> str:
+    from urllib.parse import quote
+
+    return f"{public_url.rstrip('/')}/sites/{quote(site)}/moderation/links/{token}"
+
+
+# ---- the stream handler --------------------------------------------------------------------------
+def marker_key(site: str, comment_id: str, version: int) -> dict:
+    return {"pk": f"NOTIFIED#{site}#{comment_id}#{version}", "sk": "NOTIFIED"}
+
+
+class MalformedRecordError(Exception):
+    """A stream record that is not what DynamoDB sends; retrying cannot help."""
+
+
+class Notifier:
+    """Turns stream records of new pending comments into one SNS message each."""
+
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        keyring: Any,
+        publish: Callable[..., Any],
+        public_url: str,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.client = client
+        self.table = table
+        self.keyring = keyring
+        self.publish = publish
+        self.public_url = public_url
+        self.clock = clock
+
+    def handle(self, event: Any, request_id: str | None = None) -> dict:
+        """Process a batch; returns the partial batch answer Lambda expects."""
+        started = time.perf_counter()
+        records = event.get("Records") if isinstance(event, dict) else None
+        tally = {"notified": 0, "skipped": 0, "malformed": 0, "failed": 0}
+        failures: list[dict] = []
+        for record in records if isinstance(records, list) else []:
+            try:
+                tally[self.handle_record(record)] += 1
+            except MalformedRecordError:
+                tally["malformed"] += 1
+                log_event("error", request_id=request_id, route=STREAM_ROUTE, error="MalformedRecord")
+            except Exception as exc:  # noqa: BLE001 - a passing failure: Lambda retries from here
+                sequence = _sequence_number(record)
+                tally["failed"] += 1
+                log_event("error", request_id=request_id, route=STREAM_ROUTE, error=type(exc).__name__)
+                if sequence is None:  # cannot be retried by number: fail the whole batch
+                    raise
+                failures.append({"itemIdentifier": sequence})
+                break  # stream order: everything after the failed record comes again anyway
+        log_event(
+            "error" if failures else "info",
+            request_id=request_id,
+            route=STREAM_ROUTE,
+            status=500 if failures else 200,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            decision=",".join(f"{k}:{v}" for k, v in tally.items()),
+        )
+        return {"batchItemFailures": failures}
+
+    def handle_record(self, record: Any) -> str:
+        """'notified' or 'skipped'; raises MalformedRecordError or a passing error."""
+        comment = _pending_comment(record)
+        if comment is None:
+            return "skipped"
+        key = marker_key(comment["site"], comment["id"], comment["version"])
+        from .storage import marshal
+
+        if self.client.get_item(TableName=self.table, Key=marshal(key), ConsistentRead=True).get("Item"):
+            return "skipped"  # a repeated record: this version was announced already
+        subject, message = self.message(comment)
+        self.publish(subject=subject, message=message, site=comment["site"])
+        now = int(self.clock())
+        self.client.put_item(TableName=self.table, Item=marshal({**key, "expires_at": now + MARKER_TTL}))
+        return "notified"
+
+    def message(self, comment: dict) -> tuple[str, str]:
+        """The mail: post, author name, verdict reasons and the two signed links. No email, IP or UA."""
+        now = self.clock()
+        links = {
+            action: link_url(
+                self.public_url,
+                comment["site"],
+                make_link_token(self.keyring, comment["site"], comment["id"], action, comment["version"], now),
+            )
+            for action in LINK_ACTIONS
+        }
+        reasons = (comment.get("verdict") or {}).get("reasons") or []
+        lines = [
+            f"A comment on {comment['site']} is waiting for a moderator.",
+            "",
+            f"Post:   {comment.get('post_id', '')}",
+            f"Author: {comment.get('author', '')}",
+            "",
+            "Why it is held:",
+            *([f"  - {r.get('rule', '?')} ({r.get('score', 0)}): {r.get('detail', '')}" for r in reasons if isinstance(r, dict)]
+              or ["  - the site asks a moderator to approve every new author"]),
+            "",
+            f"Approve:      {links['approve']}",
+            f"Mark as spam: {links['spam']}",
+            "",
+            f"Each link asks you to confirm, works once, and expires in {LINK_TTL // 86400} days.",
+        ]
+        subject = f"[replybox] comment awaiting moderation on {comment['site']}"[:100]
+        return subject, "\n".join(lines)
+
+
+def _sequence_number(record: Any) -> str | None:
+    try:
+        value = record["dynamodb"]["SequenceNumber"]
+    except (KeyError, TypeError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _pending_comment(record: Any) -> dict | None:
+    """The new comment a record announces when it is an INSERT of a pending comment, else None."""
+    if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
+        raise MalformedRecordError("no dynamodb section")
+    if record.get("eventName") != "INSERT":
+        return None
+    image = record["dynamodb"].get("NewImage")
+    if not isinstance(image, dict):
+        raise MalformedRecordError("INSERT without NewImage")
+    from .storage import unmarshal
+
+    try:
+        item = unmarshal(image)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise MalformedRecordError("undecodable image") from exc
+    if item.get("sk") != "COMMENT" or item.get("status") != "pending":
+        return None
+    if not all(isinstance(item.get(k), str) and item[k] for k in ("site", "id")) or not isinstance(
+        item.get("version"), int
+    ):
+        raise MalformedRecordError("comment without site, id or version")
+    return item
+
+
+@cache
+def sns_client() -> Any:
+    import boto3
+    from botocore.config import Config
+
+    from .config import get_settings
+
+    config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5)
+    return boto3.client("sns", region_name=get_settings().region, config=config)
+
+
+def sns_publisher(topic_arn: str) -> Callable[..., Any]:
+    def publish(*, subject: str, message: str, site: str) -> None:
+        # The `site` attribute lets a moderator's subscription filter to their own site.
+        sns_client().publish(
+            TopicArn=topic_arn,
+            Subject=subject,
+            Message=message,
+            MessageAttributes={"site": {"DataType": "String", "StringValue": site}},
+        )
+
+    return publish
+
+
+@cache
+def notifier() -> Notifier:
+    from . import wiring
+    from .config import get_settings
+
+    return Notifier(
+        wiring.dynamodb_client(),
+        get_settings().table,
+        wiring.keyring(),
+        sns_publisher(os.environ.get("REPLYBOX_TOPIC_ARN", "")),
+        os.environ.get("REPLYBOX_PUBLIC_URL", ""),
+    )
+
+
+@notify.on_dynamodb_record(stream_arn=STREAM_ARN, batch_size=25, name="notify_moderators")
+def notify_moderators(event: Any) -> dict:
+    """Mail moderators about each new pending comment; reports the records to retry."""
+    context = event.context
+    return notifier().handle(event.to_dict(), getattr(context, "aws_request_id", None))
+
+
+# ---- the link pages -----------------------------------------------------------------------------------
+def _page(title: str, body: str, status: int = 200) -> Response:
+    from html import escape
+
+    html = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width,initial-scale=1">'
+        '<meta name=robots content="noindex,nofollow">'
+        f"<title>{escape(title)}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40em;"
+        "margin:2em auto;padding:0 1em}blockquote{border-left:3px solid #ccc;margin:1em 0;padding:0 1em}"
+        "button{font-size:1em;padding:.5em 1.5em}</style></head>"
+        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
+    )
+    return Response(
+        body=html,
+        status_code=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",  # the token is in the URL
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _error_page(status: int, message: str) -> Response:
+    from html import escape
+
+    titles = {403: "Link not valid", 404: "Comment not found", 409: "Already handled", 410: "Link expired"}
+    return _page(titles.get(status, "Something went wrong"), f"<p>{escape(message)}</p>", status)
+
+
+def _guarded_link(site: str, token: str, act: bool) -> Response:
+    from . import errors, wiring
+
+    try:
+        payload = read_link_token(wiring.keyring(), site, token, time.time())
+        service = wiring.service()
+        if not act:
+            current = service.get(site, payload["c"])
+            if current["version"] != payload["v"]:
+                raise errors.ConflictError("already handled")
+            return _confirm_page(payload, current)
+        done = service.act(site, payload["c"], payload["a"], payload["v"])
+    except LinkError as exc:
+        return _error_page(exc.status, str(exc))
+    except errors.NotFoundError:
+        return _error_page(404, "This comment no longer exists.")
+    except (errors.ConflictError, errors.IllegalTransitionError):
+        return _error_page(409, "Someone already handled this comment; this link no longer does anything.")
+    except errors.StorageUnavailableError:
+        return _page("Try again", "<p>The service is busy; reload this page in a moment.</p>", 503)
+    except Exception as exc:  # noqa: BLE001 - never a raw 500 that could quote the comment
+        log_event("error", route="/sites/{site}/moderation/links/{token}", status=500, error=type(exc).__name__)
+        return _page("Something went wrong", "<p>Please try again later.</p>", 500)
+    from html import escape
+
+    return _page("Done", f"<p>The comment is now <strong>{escape(done['status'])}</strong>.</p>")
+
+
+def _confirm_page(payload: dict, comment: dict) -> Response:
+    from html import escape
+
+    verb = {"approve": "Approve", "spam": "Mark as spam"}[payload["a"]]
+    reasons = "".join(
+        f"<li>{escape(str(r.get('rule', '')))}: {escape(str(r.get('detail', '')))}</li>"
+        for r in (comment.get("verdict") or {}).get("reasons") or []
+        if isinstance(r, dict)
+    )
+    body = (
+        f"<p>On post <strong>{escape(comment['post_id'])}</strong>, "
+        f"<strong>{escape(comment['author'])}</strong> wrote:</p>"
+        f"<blockquote>{comment['content_html']}</blockquote>"  # content_html is escaped already
+        + (f"<p>Held because:</p><ul>{reasons}</ul>" if reasons else "")
+        + f'<form method="post"><button type="submit">{verb}</button></form>'
+    )
+    return _page(f"{verb} this comment?", body)
+
+
+@notify.route("/sites/{site}/moderation/links/{token}", methods=["GET"])
+def moderation_link_page(site: str, token: str) -> Response:
+    """Confirmation page of a mailed link; changes nothing (mail scanners follow links)."""
+    return _guarded_link(site, token, act=False)
+
+
+@notify.route(
+    "/sites/{site}/moderation/links/{token}",
+    methods=["POST"],
+    content_types=["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/json"],
+)
+def moderation_link_act(site: str, token: str) -> Response:
+    """Carry out the mailed action if the comment is still at the version the link was made for."""
+    return _guarded_link(site, token, act=True)

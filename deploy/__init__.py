@@ -1,0 +1,1 @@
+"""Deployment: the CloudFormation pieces merged into `chalice package` output (see docs/deploy.md)."""
