@@ -530,13 +530,16 @@ class DynamoStore:
             return None
         return comment_from_item(items["COMMENT"], items.get("NET"))
 
-    def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]:
+    def _query_page(
+        self, index: str, key: str, value: str, *, forward: bool, limit: int, start: dict | None
+    ) -> tuple[list[dict], dict | None]:
+        """One page of a Query on an index partition; the start key of the next page or None."""
         kwargs: dict = dict(
             TableName=self.table,
-            IndexName=PUBLIC_INDEX,
-            KeyConditionExpression="gsi1pk = :pk",
-            ExpressionAttributeValues=marshal({":pk": public_pk(site, post_id)}),
-            ScanIndexForward=True,
+            IndexName=index,
+            KeyConditionExpression=f"{key} = :pk",
+            ExpressionAttributeValues=marshal({":pk": value}),
+            ScanIndexForward=forward,
             Limit=limit,
         )
         if start:
@@ -544,6 +547,11 @@ class DynamoStore:
         answer = self._call("query", **kwargs)
         last = answer.get("LastEvaluatedKey")
         return [unmarshal(i) for i in answer.get("Items", [])], unmarshal(last) if last else None
+
+    def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]:
+        return self._query_page(
+            PUBLIC_INDEX, "gsi1pk", public_pk(site, post_id), forward=True, limit=limit, start=start
+        )
 
     def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]:
         counts = {post_id: 0 for post_id in post_ids}
@@ -555,25 +563,14 @@ class DynamoStore:
         return counts
 
     def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]:
-        kwargs: dict = dict(
-            TableName=self.table,
-            IndexName=QUEUE_INDEX,
-            KeyConditionExpression="gsi2pk = :pk",
-            ExpressionAttributeValues=marshal({":pk": queue_pk(site, status)}),
-            ScanIndexForward=False,
-            Limit=limit,
+        items, last = self._query_page(
+            QUEUE_INDEX, "gsi2pk", queue_pk(site, status), forward=False, limit=limit, start=start
         )
-        if start:
-            kwargs["ExclusiveStartKey"] = marshal(start)
-        answer = self._call("query", **kwargs)
-        items = [unmarshal(i) for i in answer.get("Items", [])]
         networks: dict[str, dict] = {}
         if items:
             for net in self._batch_get([network_key(site, i["id"]) for i in items]):
                 networks[net["pk"]] = net
-        last = answer.get("LastEvaluatedKey")
-        comments = [comment_from_item(i, networks.get(i["pk"])) for i in items]
-        return comments, unmarshal(last) if last else None
+        return [comment_from_item(i, networks.get(i["pk"])) for i in items], last
 
     # -- moderation --
     def save_moderation(self, before: Comment, after: Comment, effects: Effects) -> None:
