@@ -20,13 +20,17 @@ def dynamodb_client() -> Any:
         read_timeout=settings.ddb_timeout_seconds,
     )
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
+    # One session for the whole process (boto3's default, which an SSM client reuses too): a second
+    # session costs ~20 ms of cold start for loading botocore's data and the credential chain again.
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    session = boto3.DEFAULT_SESSION
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
-        session = boto3.session.Session()
         if session.get_credentials() is None:
             # DynamoDB Local accepts any letters-and-digits key; AWS never sees these.
             kwargs.update(aws_access_key_id="replybox", aws_secret_access_key="local")
-    return boto3.client("dynamodb", **kwargs)
+    return session.client("dynamodb", **kwargs)
 
 
 @cache
