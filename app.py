@@ -332,7 +332,8 @@ def counts(site: str) -> Response:
     """Approved comment counts of the posts named by repeated post_id parameters."""
     known_site(site)
     query = app.current_request.query_params
-    post_ids = list(dict.fromkeys(query.getlist("post_id"))) if query else []
+    # Chalice's getlist raises KeyError for a name that is not there at all.
+    post_ids = list(dict.fromkeys(query.getlist("post_id"))) if query and "post_id" in query else []
     return json_response(wiring.service().counts(site, post_ids), 200, cors_headers(site))
 
 

@@ -318,7 +318,7 @@ class Service:
 
     def act(self, slug: str, comment_id: str, action: str, version: int | None = None) -> dict:
         """Apply a moderation action if the comment is still at `version`; returns the new full view."""
-        if action not in TRANSITIONS:
+        if not isinstance(action, str) or action not in TRANSITIONS:
             raise ValidationError({"action": f"must be one of {', '.join(TRANSITIONS)}"})
         before = self._comment(slug, comment_id, full=True)
         if version is not None and version != before.version:
@@ -379,7 +379,7 @@ class Service:
 
     def bulk(self, slug: str, action: str, ids: list[str]) -> dict:
         """One action on up to 100 comments; each id gets its new status or the reason it failed."""
-        if action not in TRANSITIONS and action != "delete":
+        if not isinstance(action, str) or (action not in TRANSITIONS and action != "delete"):
             raise ValidationError({"action": f"must be one of {', '.join([*TRANSITIONS, 'delete'])}"})
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100 or not all(isinstance(i, str) for i in ids):
             raise ValidationError({"ids": "must be a list of 1 to 100 comment ids"})

@@ -286,6 +286,7 @@ def _page(title: str, body: str, status: int = 200) -> Response:
             "Referrer-Policy": "no-referrer",  # the token is in the URL
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options": "nosniff",
+            **({"Retry-After": "2"} if status == 503 else {}),
         },
     )
 

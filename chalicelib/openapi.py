@@ -248,9 +248,13 @@ def operations() -> dict[str, dict[str, dict]]:
     """path -> method -> operation, for every route of the app (OPTIONS preflights aside)."""
     html_page = {"type": "string"}
     text = {"type": "string"}
+    example = {"post_id": "hello-world", "author": "Ada", "email": "ada@example.com", "content": "Lovely post."}
+    form_example = {"comment_post_ID": "42", "comment_parent": "0", "author": "Grace", "email": "grace@example.org",
+                    "url": "https://grace.example", "comment": "Thanks, this helped.", "submit": "Post Comment"}
     comment_body = {
         "required": True,
-        "content": {JSON: {"schema": _ref("CommentIn")}, FORM: {"schema": _ref("CommentForm")}},
+        "content": {JSON: {"schema": _ref("CommentIn"), "example": example},
+                    FORM: {"schema": _ref("CommentForm"), "example": form_example}},
     }
     idempotency = _param("Idempotency-Key", "header", {"type": "string", "maxLength": 255},
                          "A repeat with the same key answers the first answer and stores nothing new")
