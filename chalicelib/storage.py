@@ -533,20 +533,29 @@ class DynamoStore:
     def _query_page(
         self, index: str, key: str, value: str, *, forward: bool, limit: int, start: dict | None
     ) -> tuple[list[dict], dict | None]:
-        """One page of a Query on an index partition; the start key of the next page or None."""
+        """One page of a Query on an index partition; the start key of the next page or None.
+
+        It asks for one item more than the page: DynamoDB's own LastEvaluatedKey is set whenever the
+        page is full, so a post with exactly `limit` comments would hand out a cursor to nothing.
+        """
         kwargs: dict = dict(
             TableName=self.table,
             IndexName=index,
             KeyConditionExpression=f"{key} = :pk",
             ExpressionAttributeValues=marshal({":pk": value}),
             ScanIndexForward=forward,
-            Limit=limit,
+            Limit=limit + 1,
         )
         if start:
             kwargs["ExclusiveStartKey"] = marshal(start)
         answer = self._call("query", **kwargs)
-        last = answer.get("LastEvaluatedKey")
-        return [unmarshal(i) for i in answer.get("Items", [])], unmarshal(last) if last else None
+        items = [unmarshal(i) for i in answer.get("Items", [])]
+        if len(items) > limit:
+            items = items[:limit]
+            sort_key = key[:-2] + "sk"  # gsi1pk -> gsi1sk
+            return items, {name: items[-1][name] for name in ("pk", "sk", key, sort_key)}
+        last = answer.get("LastEvaluatedKey")  # only when DynamoDB stopped at its 1 MB page size
+        return items, unmarshal(last) if last else None
 
     def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]:
         return self._query_page(

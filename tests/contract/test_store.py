@@ -138,6 +138,16 @@ def test_public_listing_shows_approved_only_oldest_first_with_cursor(service, cl
         assert set(comment) == {"id", "parent_id", "author", "url", "avatar", "content_html", "created_at"}
 
 
+def test_a_full_last_page_has_no_cursor(service, clock):
+    for n in range(3):
+        comment = submit(service, content=f"c{n}", email=f"f{n}@example.com", ip=f"203.0.113.{n}").result
+        approve(service, comment.id)
+    page = service.list_public("blog", "hello-world", limit=3)
+    assert len(page["comments"]) == 3 and page["next_cursor"] is None and page["count"] == 3
+    queue = service.queue("blog", "approved", limit=3)
+    assert len(queue["comments"]) == 3 and queue["next_cursor"] is None
+
+
 def test_content_html_is_escaped(service, store, keyring, clock):
     result = submit(service, content='<img src=x onerror=alert(1)>\n\n"quoted" & more').result
     approve(service, result.id)
