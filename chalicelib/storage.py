@@ -389,6 +389,8 @@ class DynamoStore:
 
         def put(item: dict, kind: str, condition: str, values: dict | None = None) -> None:
             op: dict = {"TableName": self.table, "Item": marshal(item), "ConditionExpression": condition}
+            if kind == "flood":  # the guard in the way tells how long the sender must wait
+                op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             if values:
                 op["ExpressionAttributeValues"] = marshal(values)
             op["ExpressionAttributeNames"] = {"#pk": "pk", **({"#until": "until"} if "#until" in condition else {})}
@@ -466,11 +468,13 @@ class DynamoStore:
         if "duplicate" in failed:
             raise DuplicateError("you already left this comment on this post")
         if "flood" in failed:
-            raise FloodError(guards.flood_seconds)
+            untils = [int(old["until"]) for old in failed["flood"] if "until" in old]
+            raise FloodError(max(1, min(guards.flood_seconds, max(untils) - now)) if untils else guards.flood_seconds)
         raise ConflictError("the comment could not be stored; please send it again")
 
-    def _transact(self, actions: list[dict], kinds: list[str], attempts: int = 4) -> set[str]:
-        """Run TransactWriteItems; returns the kinds whose conditions failed (empty: committed).
+    def _transact(self, actions: list[dict], kinds: list[str], attempts: int = 4) -> dict[str, list[dict]]:
+        """Run TransactWriteItems; returns the kinds whose conditions failed (empty: committed), each
+        with the items in the way where the action asked for them (ReturnValuesOnConditionCheckFailure).
 
         A TransactionConflict (another transaction on the same item) is retried: on retry the
         conditions see the winner's write, so the loser learns a plain condition failure.
@@ -480,7 +484,7 @@ class DynamoStore:
         for attempt in range(attempts):
             try:
                 self._call("transact_write_items", TransactItems=actions)
-                return set()
+                return {}
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                     raise
@@ -488,7 +492,11 @@ class DynamoStore:
                     exc.response.get("Error", {}).get("Message", ""), len(actions)
                 )
                 codes = [r.get("Code", "None") for r in reasons]
-                failed = {kinds[i] for i, code in enumerate(codes) if code == "ConditionalCheckFailed" and i < len(kinds)}
+                failed: dict[str, list[dict]] = {}
+                for i, reason in enumerate(reasons[: len(kinds)]):
+                    if reason.get("Code") == "ConditionalCheckFailed":
+                        old = unmarshal(reason["Item"]) if reason.get("Item") else {}
+                        failed.setdefault(kinds[i], []).append(old)
                 if failed:
                     return failed
                 if any(code in ("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded") for code in codes):
