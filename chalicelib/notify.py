@@ -83,10 +83,6 @@ def link_url(public_url: str, site: str, token: str) -> str:
 
 
 # ---- the stream handler --------------------------------------------------------------------------
-def marker_key(site: str, comment_id: str, version: int) -> dict:
-    return {"pk": f"NOTIFIED#{site}#{comment_id}#{version}", "sk": "NOTIFIED"}
-
-
 class MalformedRecordError(Exception):
     """A stream record that is not what DynamoDB sends; retrying cannot help."""
 
@@ -96,15 +92,13 @@ class Notifier:
 
     def __init__(
         self,
-        client: Any,
-        table: str,
+        store: Any,
         keyring: Any,
         publish: Callable[..., Any],
         public_url: str,
         clock: Callable[[], float] = time.time,
     ):
-        self.client = client
-        self.table = table
+        self.store = store
         self.keyring = keyring
         self.publish = publish
         self.public_url = public_url
@@ -145,15 +139,12 @@ class Notifier:
         comment = _pending_comment(record)
         if comment is None:
             return "skipped"
-        key = marker_key(comment["site"], comment["id"], comment["version"])
-        from .storage import marshal
-
-        if self.client.get_item(TableName=self.table, Key=marshal(key), ConsistentRead=True).get("Item"):
+        site, comment_id, version = comment["site"], comment["id"], comment["version"]
+        if self.store.was_notified(site, comment_id, version):
             return "skipped"  # a repeated record: this version was announced already
         subject, message = self.message(comment)
-        self.publish(subject=subject, message=message, site=comment["site"])
-        now = int(self.clock())
-        self.client.put_item(TableName=self.table, Item=marshal({**key, "expires_at": now + MARKER_TTL}))
+        self.publish(subject=subject, message=message, site=site)
+        self.store.mark_notified(site, comment_id, version, int(self.clock()) + MARKER_TTL)
         return "notified"
 
     def message(self, comment: dict) -> tuple[str, str]:
@@ -246,11 +237,9 @@ def sns_publisher(topic_arn: str) -> Callable[..., Any]:
 @cache
 def notifier() -> Notifier:
     from . import wiring
-    from .config import get_settings
 
     return Notifier(
-        wiring.dynamodb_client(),
-        get_settings().table,
+        wiring.store(),
         wiring.keyring(),
         sns_publisher(os.environ.get("REPLYBOX_TOPIC_ARN", "")),
         os.environ.get("REPLYBOX_PUBLIC_URL", ""),

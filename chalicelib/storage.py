@@ -15,7 +15,7 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email                                     |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
-| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days; written by notify.py)       |
+| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
 
 `eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear.
 `id` is a ULID, so ids sort by time.
@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from .errors import (
     ConflictError,
@@ -58,7 +58,9 @@ from .errors import (
     NotFoundError,
     StorageUnavailableError,
 )
-from .models import Comment, Site
+
+if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not for the stream handler
+    from .models import Comment, Site
 
 PUBLIC_INDEX = "public"
 QUEUE_INDEX = "queue"
@@ -110,6 +112,10 @@ def flood_key(site: str, kind: str, digest: str) -> dict:
 
 def idempotency_key(site: str, digest: str) -> dict:
     return {"pk": f"IDEM#{site}#{digest}", "sk": "IDEM"}
+
+
+def notified_key(site: str, comment_id: str, version: int) -> dict:
+    return {"pk": f"NOTIFIED#{site}#{comment_id}#{version}", "sk": "NOTIFIED"}
 
 
 def public_pk(site: str, post_id: str) -> str:
@@ -278,6 +284,8 @@ def comment_item(comment: Comment) -> dict:
 
 
 def comment_from_item(item: dict, network: dict | None = None) -> Comment:
+    from .models import Comment
+
     data = {k: v for k, v in item.items() if not k.startswith("gsi") and k not in ("pk", "sk")}
     if network:
         data["ip"] = network.get("ip", "")
@@ -711,6 +719,15 @@ class DynamoStore:
             self._call("delete_item", TableName=self.table, Key=marshal(key))
         return erased
 
+    # -- moderator mail (the stream handler) --
+    def was_notified(self, site: str, comment_id: str, version: int) -> bool:
+        key = marshal(notified_key(site, comment_id, version))
+        return "Item" in self._call("get_item", TableName=self.table, Key=key, ConsistentRead=True)
+
+    def mark_notified(self, site: str, comment_id: str, version: int, expires_at: int) -> None:
+        item = {**notified_key(site, comment_id, version), "expires_at": expires_at}
+        self._call("put_item", TableName=self.table, Item=marshal(item))
+
     # -- moderator tokens --
     def put_token(self, site: str, name: str, token_hash: str) -> None:
         old = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
@@ -754,6 +771,8 @@ def _index(name: str, prefix: str, projection: dict) -> dict:
 
 
 def _site_from_item(item: dict) -> Site:
+    from .models import Site
+
     return Site.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
 
 

@@ -116,7 +116,7 @@ def notifier(streamed_store, keyring, clock, inbox):
     from chalicelib.notify import Notifier, sns_publisher
 
     return Notifier(
-        streamed_store.client, streamed_store.table, keyring, sns_publisher(inbox.topic), PUBLIC_URL, clock=clock
+        streamed_store, keyring, sns_publisher(inbox.topic), PUBLIC_URL, clock=clock
     )
 
 

@@ -108,7 +108,7 @@ def test_a_failed_publish_is_reported_for_retry_and_nothing_is_lost(held, stream
             raise ConnectionError("SNS is down")
         real(**kwargs)
 
-    notifier = Notifier(streamed_store.client, streamed_store.table, keyring, flaky, PUBLIC_URL, clock=clock)
+    notifier = Notifier(streamed_store, keyring, flaky, PUBLIC_URL, clock=clock)
     answer = notifier.handle(event)
     assert answer == {"batchItemFailures": [{"itemIdentifier": pending[1]["dynamodb"]["SequenceNumber"]}]}
     # Lambda re-delivers from the failed record on: the first is not mailed twice, the second now is.
