@@ -1,11 +1,11 @@
 """replybox's HTTP routes: parse the request, call one service function, translate errors to HTTP."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
 from contextvars import ContextVar
-import functools
 from typing import Any, Callable
 
 from chalice import Chalice, Response
@@ -20,6 +20,7 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 SITE_SLUG = re.compile(r"^[a-z0-9-]{1,40}$")
 MAX_BODY = 256 * 1024
+MAX_REFILL = 10 * 1024 * 1024  # an oversized form is still read back to its sender up to this size
 _decision: ContextVar[str | None] = ContextVar("decision", default=None)
 
 
@@ -101,7 +102,7 @@ def guarded(view: Callable[..., Response]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         try:
             return view(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - every error gets an answer; see unexpected()
+        except Exception as exc:  # noqa: BLE001 - every error gets an answer; see error_answer()
             return error_answer(exc)
 
     return wrapper
@@ -193,7 +194,7 @@ def submit_comment(site: str) -> Response:
             idempotency_key=(request.headers.get("idempotency-key") or "")[:255],
         )
     except _TooLarge:
-        if is_form and len(raw) <= 10 * MAX_BODY * 4:
+        if is_form and len(raw) <= MAX_REFILL:
             try:  # still give the person back what they typed
                 values = _read_form(raw)
             except errors.BadRequestError:

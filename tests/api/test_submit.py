@@ -167,6 +167,14 @@ def test_body_over_256_kib_is_413(api):
     assert "y" * 1000 in response.body.decode()  # nothing typed is lost
 
 
+def test_content_type_parameters_are_fine(api):
+    response = api.post(URL, json_body=GOOD, headers={"content-type": "application/json; charset=UTF-8"})
+    assert response.status_code == 201
+    form = "comment_post_ID=1&author=A&email=a2%40example.com&comment=hi"
+    response = api.post(URL, form=form, headers={"content-type": "application/x-www-form-urlencoded; charset=UTF-8"}, ip="203.0.113.77")
+    assert response.status_code == 303
+
+
 def test_other_media_types_are_415(api):
     response = api.post(URL, raw=b"author=x", headers={"content-type": "text/plain"})
     assert response.status_code == 415
