@@ -24,6 +24,7 @@ run: install
 	$(PY) scripts/run.py
 
 test: install
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 unit: install

@@ -184,7 +184,6 @@ def evaluate(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     videos = load_videos(args.data)
     results: dict[str, dict[str, Tally]] = {}
-    held_ham: dict[str, float] = {}
     try:
         for video, rows in videos.items():
             test = deduplicated(rows)

@@ -287,7 +287,7 @@ MODERATE_BODY = """<a class="skip-link" href="#main">Skip to content</a>
 <h1>Moderate comments</h1>
 <p>Paste a moderator token (for example the one in <code>$DATA_DIR/demo-token</code>). It is kept in this tab only
 (sessionStorage) and sent only to this server.</p>
-<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9\-]{1,40}"
+<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9-]{1,40}"
  spellcheck="false" autocapitalize="off"></p>
 <p><label for="token">Moderator token</label><input id="token" name="token" type="password" required spellcheck="false" autocomplete="off"
  autocapitalize="off"></p>

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import ConflictError, IllegalTransitionError, NotFoundError, ValidationError
-from tests.conftest import comment_data, make_service, make_site
+from tests.conftest import comment_data
 
 
 def submit(service, n=0, **overrides):

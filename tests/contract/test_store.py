@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.errors import ConflictError, DuplicateError, FloodError, NotFoundError, ValidationError
+from chalicelib.errors import DuplicateError, FloodError, NotFoundError, ValidationError
 from tests.conftest import comment_data, make_service, make_site
 
 

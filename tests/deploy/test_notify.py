@@ -44,7 +44,7 @@ def test_a_new_pending_comment_mails_post_author_reasons_and_two_links(held, str
         assert url.startswith(f"{PUBLIC_URL}/sites/blog/moderation/links/")
     out = capsys.readouterr().out + text
     assert not any(secret in out for secret in SECRETS) and "thoughtful reply" not in out
-    (line,) = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    (line,) = [json.loads(row) for row in out.splitlines() if row.startswith("{")]
     assert line == {**line, "route": "dynamodb:notify_moderators", "status": 200, "request_id": "req-1"}
     assert "notified:1" in line["decision"]
 
@@ -87,8 +87,8 @@ def test_malformed_records_are_logged_and_skipped_not_retried_forever(held, stre
     assert len(inbox.messages()) == 1
     assert notifier.handle({"nothing": True}) == {"batchItemFailures": []}
     assert notifier.handle("garbage") == {"batchItemFailures": []}
-    lines = [json.loads(l) for l in capsys.readouterr().out.splitlines() if l.startswith("{")]
-    assert sum(l.get("error") == "MalformedRecord" for l in lines) == 5
+    lines = [json.loads(row) for row in capsys.readouterr().out.splitlines() if row.startswith("{")]
+    assert sum(row.get("error") == "MalformedRecord" for row in lines) == 5
 
 
 def test_a_failed_publish_is_reported_for_retry_and_nothing_is_lost(held, stream, streamed_store, keyring, clock, inbox):

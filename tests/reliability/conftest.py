@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.api.conftest import api, app_service, guard, moderator_token  # noqa: F401 - the API suite's fixtures
 from tests.conftest import ROOT
 
 

@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from tests.api.conftest import api, app_service, guard, moderator_token  # noqa: F401 - fixtures
 
 URL = "/sites/blog/comments"
 GOOD = {"post_id": "hello-world", "author": "Ada", "email": "ada@example.com", "content": "Lovely post."}
