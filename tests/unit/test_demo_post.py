@@ -1,0 +1,33 @@
+"""The demo post is read from the shipped seed text as a person would lay it out."""
+from __future__ import annotations
+
+import os
+
+from chalicelib.web.post import demo_post, parse_post
+from tests.conftest import ROOT
+
+
+def test_the_shipped_copy_is_the_seed_post():
+    seed = os.path.join(ROOT, "..", "shared", "seed", "massage-for-lower-back-pain.txt")
+    shipped = os.path.join(ROOT, "chalicelib", "web", "content", "massage-for-lower-back-pain.txt")
+    # shared/ lies beside every checkout, in CI too; only chalicelib/ is deployed, hence the copy.
+    assert open(seed, encoding="utf-8").read() == open(shipped, encoding="utf-8").read()
+
+
+def test_title_headings_paragraphs_and_the_list():
+    post = demo_post()
+    assert post.title == "Massage for Lower Back Pain"
+    headings = [text for kind, text in post.blocks if kind == "h2"]
+    assert "Rheumatoid Arthritis and Lower Back Pain" in headings
+    assert headings[0] != post.title  # the repeated title line is not a heading of the body
+    (items,) = [text for kind, text in post.blocks if kind == "ul"]
+    assert items[0] == "Alleviate Low-Back Pain and Improve Range of Motion."
+    assert len(items) > 10
+    # A paragraph the copied page broke mid-sentence is joined again.
+    assert any("acts more like a symptom" in text for kind, text in post.blocks if kind == "p")
+
+
+def test_theme_lines_and_the_form_are_not_part_of_the_post():
+    post = parse_post("p", "Posted on\n\nTitle\n\nTitle\n\nBody text here.\n\nLeave a Reply\n\nYour email address")
+    assert post.title == "Title"
+    assert post.blocks == (("p", "Body text here."),)
