@@ -349,7 +349,7 @@ def seeded_comment(n: int, *, post_id: str, status: str, when: float, keyring: A
         status=status,
         verdict={"score": 0.4, "decision": "approve" if status == "approved" else "hold",
                  "reasons": [{"rule": "links", "score": 0.4, "detail": "1 link"}]},
-        avatar=keyring.avatar(body["email"]),
+        avatar=keyring.avatar("demo", body["email"]),
         email_hash=keyring.email_hash(SITE, body["email"]),
         created_at=created,
         updated_at=created,

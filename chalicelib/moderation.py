@@ -174,7 +174,7 @@ class Service:
         status = self._status_for(verdict.decision, site, context.trusted)
         comment_id = new_id(now)
         created = now_iso(now)
-        avatar = self.keyring.avatar(comment_in.email)
+        avatar = self.keyring.avatar(slug, comment_in.email)
         result = SubmitResult(
             id=comment_id,
             parent_id=comment_in.parent_id,

@@ -66,9 +66,10 @@ class Keyring:
     def ip_hash(self, site: str, ip: str) -> str:
         return self._mac("ip", f"{site}\x00{ip}").hex()[:32]
 
-    def avatar(self, email: str) -> str:
-        """An avatar id no one can turn back into the email (unlike Gravatar's plain MD5)."""
-        return self._mac("avatar", email.strip().lower()).hex()[:20]
+    def avatar(self, site: str, email: str) -> str:
+        """An avatar id no one can turn back into the email (unlike Gravatar's plain MD5). It is per
+        site too, so the same person's avatar does not link their comments across blogs."""
+        return self._mac("avatar", f"{site}\x00{email.strip().lower()}").hex()[:20]
 
     def token_hash(self, token: str) -> str:
         return self._mac("api-token", token).hex()

@@ -198,3 +198,17 @@ def test_tokens(store):
     assert store.revoke_token("blog", "ann") is True
     assert store.get_token("hash-2") is None
     assert store.revoke_token("blog", "ann") is False
+
+
+def test_avatars_are_keyed_per_site(store, keyring, clock):
+    import hashlib
+
+    make_site(store, "other", flood_seconds=0)
+    service = make_service(store, keyring, clock)
+    make_site(store, flood_seconds=0)
+    here = submit(service).result.avatar
+    there = service.submit("other", comment_data()).result.avatar
+    again = submit(service, content="another thought").result.avatar
+    assert here == again  # one person, one face on a blog
+    assert here != there  # but nothing that ties their comments on two blogs together
+    assert hashlib.md5(b"ada@example.com").hexdigest()[:20] not in (here, there)
