@@ -51,7 +51,7 @@ def test_form_post_is_303_and_stored_pending_then_same_ip_is_flood(local_stack):
     body = json.dumps({"post_id": "1", "author": "J", "email": "j@example.com", "content": "json"}).encode()
     status, headers, payload = request(f"{local_stack.url}/sites/demo/comments", data=body,
                                        headers={"Content-Type": "application/json"})
-    assert status == 429 and headers["Retry-After"] == "15"
+    assert status == 429 and 1 <= int(headers["Retry-After"]) <= 15  # what is left of the 15 s window
 
 
 def test_cors_preflight_answers_only_allowed_origins(local_stack):
