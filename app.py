@@ -33,18 +33,8 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
     )
 
 
-def html_response(body: str, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(
-        body=body,
-        status_code=status,
-        headers={
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'",
-            "X-Content-Type-Options": "nosniff",
-            **(headers or {}),
-        },
-    )
+# The form error page: its styles are inline, and it posts back to wherever the form was.
+FORM_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'"
 
 
 def error_status(exc: Exception) -> tuple[int, dict, dict]:
@@ -288,7 +278,9 @@ def _submit_error(is_form: bool, site: str, values: dict, status: int, body: dic
         action="",  # the page answers the POST, so "" posts the corrected form to the same URL (stage prefix included)
         status=status,
     )
-    return html_response(page, status, headers)
+    from chalicelib.responses import html_page
+
+    return html_page(page, status, csp=FORM_PAGE_CSP, headers=headers)
 
 
 @app.route("/sites/{site}/comments", methods=["OPTIONS"])

@@ -266,15 +266,14 @@ def _page(title: str, body: str, status: int = 200) -> Response:
         "button{font-size:1em;padding:.5em 1.5em}</style></head>"
         f"<body><h1>{escape(title)}</h1>{body}</body></html>"
     )
-    return Response(
-        body=html,
-        status_code=status,
+    from .responses import html_page
+
+    return html_page(
+        html,
+        status,
+        csp="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
         headers={
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",  # the token is in the URL
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-            "X-Content-Type-Options": "nosniff",
             **({"Retry-After": "2"} if status == 503 else {}),
         },
     )

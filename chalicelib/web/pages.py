@@ -40,18 +40,9 @@ CSP = "; ".join(
 
 
 def page_response(body: str, status: int = 200, referrer_policy: str = "strict-origin-when-cross-origin") -> Response:
-    return Response(
-        body=body,
-        status_code=status,
-        headers={
-            "Content-Type": "text/html; charset=utf-8",
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": referrer_policy,
-        },
-    )
+    from chalicelib.responses import html_page
+
+    return html_page(body, status, csp=CSP, headers={"X-Frame-Options": "DENY", "Referrer-Policy": referrer_policy})
 
 
 # ---- the demo blog page ------------------------------------------------------------------------------------
