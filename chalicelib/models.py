@@ -244,8 +244,10 @@ class PublicComment(BaseModel):
 
 
 class SubmitResult(PublicComment):
-    """The answer to an accepted submission: the public view and approved/pending."""
+    """The answer to an accepted submission: the public view and approved/pending. `avatar` is null
+    unless the comment is public: the sender chose the email, so its avatar would be an oracle."""
 
+    avatar: Optional[str]
     status: Literal["approved", "pending"]
 
 

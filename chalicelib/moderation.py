@@ -180,7 +180,7 @@ class Service:
             parent_id=comment_in.parent_id,
             author=comment_in.author,
             url=comment_in.url,
-            avatar=avatar,
+            avatar=avatar if status == "approved" else None,
             content_html=content_html(comment_in.content),
             created_at=created,
             status="approved" if status == "approved" else "pending",
