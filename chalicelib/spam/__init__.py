@@ -9,13 +9,15 @@ import math
 from dataclasses import fields as dataclass_fields
 
 from .learned import learning_keys
-from .rules import FLOOR_RULES, RULES, Comment, is_akismet_test
+from .rules import FLOOR_RULES, RULES, Comment, decide, is_akismet_test
+from .rules import memory_domains as _memory_domains
 from .text import Prepared
 from .verdict import (
     Decision,
     FormTokenState,
     LearnedCounts,
     Reason,
+    SiteMemory,
     SiteRules,
     Submission,
     Thresholds,
@@ -23,8 +25,8 @@ from .verdict import (
 )
 
 __all__ = [
-    "Decision", "FormTokenState", "LearnedCounts", "Reason", "SiteRules", "Submission",
-    "Thresholds", "Verdict", "evaluate", "learning_tokens",
+    "Decision", "FormTokenState", "LearnedCounts", "Reason", "SiteMemory", "SiteRules", "Submission",
+    "Thresholds", "Verdict", "evaluate", "learning_tokens", "memory_domains",
 ]
 
 _TOKEN_STATES = ("valid", "missing", "forged", "expired")
@@ -34,8 +36,10 @@ def evaluate(
     submission: Submission,
     rules: SiteRules | None = None,
     learned: LearnedCounts | None = None,
+    memory: SiteMemory | None = None,
 ) -> Verdict:
-    """Score one comment against the shipped rules, the site's keys and what its moderators taught.
+    """Score one comment against the shipped rules, the site's keys, what its moderators taught
+    (`learned`) and what they marked spam before (`memory`, looked up by the service).
 
     Never raises: a rule that fails on some odd input is skipped and named in the reasons.
     """
@@ -49,7 +53,7 @@ def evaluate(
         reason = Reason("akismet-test", thresholds.spam, "Akismet's test value for a guaranteed spam verdict")
         return Verdict(reason.score, "spam", (reason,))
 
-    comment = Comment(submission, site, learned)
+    comment = Comment(submission, site, learned, memory if isinstance(memory, SiteMemory) else None)
     reasons: list[Reason] = []
     for rule in RULES:
         try:
@@ -59,7 +63,10 @@ def evaluate(
     if any(r.rule in FLOOR_RULES for r in reasons):
         reasons = [r for r in reasons if r.score >= 0]
     score = round(sum(r.score for r in reasons), 2)
-    return Verdict(score, thresholds.decide(score), tuple(reasons))
+    decision, held_back = decide(score, reasons, thresholds)
+    if held_back is not None:
+        reasons.append(held_back)
+    return Verdict(score, decision, tuple(reasons))
 
 
 def learning_tokens(submission: Submission) -> list[str]:
@@ -69,6 +76,15 @@ def learning_tokens(submission: Submission) -> list[str]:
         s = _clean(submission)
         return learning_keys(s.author, s.email, s.url, Prepared(s.content))
     except Exception:  # noqa: BLE001 (teaching nothing beats failing a moderator's click)
+        return []
+
+
+def memory_domains(submission: Submission) -> list[str]:
+    """The lower-case registrable domains (no 'www.') of the author URL field, then of the content's
+    links: at most 5, in that stable order. The service hashes these for the spam memory. Never raises."""
+    try:
+        return _memory_domains(_clean(submission))
+    except Exception:  # noqa: BLE001 (no lookup beats failing a submission)
         return []
 
 

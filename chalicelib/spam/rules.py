@@ -16,8 +16,8 @@ from typing import Callable, Iterator
 from .classifier import shipped_model
 from .keys import comment_fields, default_matcher, site_matcher
 from .learned import STOPWORDS, learned_log_odds, learning_keys
-from .text import SHORTENER_HOSTS, Prepared, find_links, host_matches, link_host, words
-from .verdict import LearnedCounts, Reason, SiteRules, Submission
+from .text import SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, find_links, host_matches, link_domains, link_host, words
+from .verdict import Decision, LearnedCounts, Reason, SiteMemory, SiteRules, Submission, Thresholds
 
 AKISMET_TEST_AUTHOR = "akismet-guaranteed-spam"
 AKISMET_TEST_EMAIL = "akismet-guaranteed-spam@example.com"
@@ -29,6 +29,7 @@ TOO_FAST_SECONDS = 3.0  # Antispam Bee's time check: nobody reads a post and typ
 TOO_FAST_POINTS = 3.5
 SOLICITATION_POINTS = 3.5  # asking readers to act for the author: holds alone, spam with a little more
 MAX_LINKS = 2  # WordPress's comment_max_links default: this many links holds a comment
+LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence
 
 # The shipped 62k-key community list has many short fragments: it may hold, never condemn alone.
 DEFAULT_LIST_POINTS_PER_KEY = 0.5
@@ -80,6 +81,7 @@ class Comment:
     submission: Submission
     site: SiteRules
     learned: LearnedCounts | None
+    memory: SiteMemory | None = None
 
     @cached_property
     def prepared(self) -> Prepared:
@@ -126,7 +128,9 @@ def form_token(c: Comment) -> Iterator[Reason]:
 
 def links(c: Comment) -> Iterator[Reason]:
     count = len(c.prepared.links)
-    if count >= MAX_LINKS:
+    if count >= LINK_STUFFING:
+        yield Reason("link-stuffing", c.site.thresholds.spam, f"{count} links in one comment (a link farm's, not a reader's)")
+    elif count >= MAX_LINKS:
         points = min(1.0 + 0.5 * (count - MAX_LINKS), 5.0)
         yield Reason("links", points, f"{count} links (WordPress holds at {MAX_LINKS})")
 
@@ -285,6 +289,42 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
+# Domains nearly every site links to: one spam comment that also linked there says nothing about them.
+COMMON_DOMAINS = frozenset(
+    """google.com youtube.com youtu.be github.com wikipedia.org facebook.com twitter.com x.com instagram.com
+    linkedin.com reddit.com amazon.com apple.com microsoft.com stackoverflow.com gmail.com archive.org
+    mozilla.org python.org w3.org imgur.com pinterest.com tiktok.com vimeo.com""".split()
+) | VIDEO_HOSTS | SHORTENER_HOSTS
+MEMORY_IP_POINTS = 1.5  # per earlier spam from the IP, up to MEMORY_IP_MAX: IPs are shared, so hold only
+MEMORY_IP_MAX = 3.0
+MEMORY_COMMON_DOMAIN_POINTS = 1.5
+
+
+def site_memory(c: Comment) -> Iterator[Reason]:
+    """What this site's moderators marked spam before: the same email or link domain is the site's
+    own word (hard evidence); the same IP holds only, since homes, offices and phones share them."""
+    memory = c.memory
+    if memory is None:
+        return
+    spam_at = c.site.thresholds.spam
+    if memory.email > 0:
+        yield Reason("memory-email", spam_at, f"{memory.email} earlier comment(s) from this email address were marked spam on this site")
+    marked = [d for d in memory.domains if isinstance(d, str) and d]
+    own = [d for d in marked if d not in COMMON_DOMAINS]
+    if own:
+        yield Reason("memory-domain", spam_at, f"links to {', '.join(own[:3])}, marked spam on this site before")
+    elif marked:
+        yield Reason("memory-common-domain", MEMORY_COMMON_DOMAIN_POINTS, f"links to {', '.join(marked[:3])}, in a comment marked spam on this site before")
+    if memory.ip > 0:
+        points = min(MEMORY_IP_POINTS * memory.ip, MEMORY_IP_MAX)
+        yield Reason("memory-ip", points, f"{memory.ip} earlier comment(s) from this IP address were marked spam on this site (IPs are shared: hold only)")
+
+
+def memory_domains(submission: Submission) -> list[str]:
+    """The domains the service looks up in the site's spam memory (see text.link_domains)."""
+    return link_domains(submission.url, Prepared(submission.content))
+
+
 def site_learned(c: Comment) -> Iterator[Reason]:
     learned = c.learned
     if learned is None:
@@ -310,7 +350,47 @@ def site_learned(c: Comment) -> Iterator[Reason]:
 # In the order a moderator reads them: how it arrived, what it links, who sent it, what it says.
 RULES: tuple[Rule, ...] = (
     form_token, links, link_markup, shorteners, author, disposable_email,
-    site_keys, default_list, shouting, repeats, solicitation, classifier, site_learned,
+    site_keys, site_memory, default_list, shouting, repeats, solicitation, classifier, site_learned,
 )
-# A site's own keys are the site owner's word: evidence for "not spam" never talks them down.
-FLOOR_RULES = frozenset({"disallowed-key", "moderation-key"})
+# Hard evidence: each alone may block (`spam`/`discard`). Every other rule is a soft signal: a block
+# without hard evidence needs at least two soft signals of different families agreeing (each worth
+# SOFT_AGREE_POINTS or more); otherwise the comment is held. So no single heuristic, and never the
+# classifier alone, loses a comment in the spam folder (docs/spam.md, "Hard and soft evidence").
+HARD_RULES = frozenset({
+    "honeypot", "akismet-test", "disallowed-key", "memory-email", "memory-domain", "form-token-forged",
+    "link-stuffing",
+})
+SOFT_AGREE_POINTS = 1.0
+# Rules that read the same evidence count as one family (two <a href> links are "links" twice).
+_FAMILIES = {
+    "html-links": "links", "bbcode-links": "links", "url-shortener": "links",
+    "author-is-link": "author", "author-long": "author", "author-sales-words": "author",
+    "memory-ip": "memory", "memory-common-domain": "memory",
+    "form-token-expired": "form", "too-fast": "form", "form-token-missing": "form",
+}
+
+
+def soft_family(rule: str) -> str:
+    return _FAMILIES.get(rule, rule)
+
+
+def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds: Thresholds) -> tuple[Decision, Reason | None]:
+    """The decision for a score and its reasons: the thresholds', except that a block needs hard
+    evidence or two agreeing soft families (a block without hard evidence is `spam`, never
+    `discard`). Returns the decision and, when the rule held a comment back, a 0-point Reason saying so."""
+    decision = thresholds.decide(score)
+    if decision not in ("spam", "discard") or any(r.rule in HARD_RULES and r.score > 0 for r in reasons):
+        return decision, None
+    families = sorted({soft_family(r.rule) for r in reasons if r.score >= SOFT_AGREE_POINTS and r.rule not in HARD_RULES})
+    if len(families) >= 2:
+        return "spam", None
+    shown = families[0] if families else "none"
+    return "hold", Reason(
+        "needs-strong-evidence", 0.0,
+        f"the score reaches {decision}, but on one kind of soft evidence ({shown}): held for a moderator",
+    )
+
+
+# A site's own keys and its moderators' earlier spam marks are the site's word: evidence for
+# "not spam" never talks them down.
+FLOOR_RULES = frozenset({"disallowed-key", "moderation-key", "memory-email", "memory-domain", "memory-common-domain", "memory-ip"})

@@ -91,6 +91,44 @@ def link_host(link: str) -> str:
     return host.removeprefix("www.")
 
 
+# Second-level labels under which a country code's registrable names sit ("example.co.uk").
+_SECOND_LEVEL = frozenset("co com net org gov edu ac or ne go gob nic ltd plc sch".split())
+# Hosts where each subdomain belongs to someone else (the Public Suffix List's private section).
+SHARED_HOSTING = frozenset(
+    """blogspot.com wordpress.com github.io gitlab.io netlify.app herokuapp.com wixsite.com weebly.com
+    tumblr.com substack.com vercel.app pages.dev web.app firebaseapp.com appspot.com azurewebsites.net
+    cloudfront.net s3.amazonaws.com medium.com livejournal.com over-blog.com jimdo.com webflow.io""".split()
+)
+_IP_HOST = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_HOST_LABEL = re.compile(r"[a-z0-9-]{1,63}")
+
+
+def registrable_domain(host: str) -> str:
+    """The name someone registered, roughly: 'blog.shop.example.co.uk' -> 'example.co.uk'.
+
+    A small rule instead of the Public Suffix List (which would add a 200 KB file to every cold
+    start): two labels, three under a country code's common second level. '' when host is no name.
+    """
+    host = host.strip().lower().rstrip(".").removeprefix("www.")
+    if _IP_HOST.fullmatch(host):
+        return host
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels) or not labels[-1].isalpha():
+        return ""
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    if len(labels) > keep and ".".join(labels[-keep:]) in SHARED_HOSTING:
+        keep += 1
+    return ".".join(labels[-keep:])
+
+
+def link_domains(url: str, prepared: "Prepared", limit: int = 5) -> list[str]:
+    """Distinct registrable domains of the author URL field, then of the content's links, in order."""
+    hosts = [link_host(url[:2000])] if url.strip() else []
+    hosts += prepared.hosts
+    found = dict.fromkeys(d for d in (registrable_domain(h) for h in hosts) if d)
+    return list(found)[:limit]
+
+
 def host_matches(host: str, hosts: frozenset[str]) -> bool:
     """True when host or one of its parent domains is in hosts ('m.bit.ly' matches 'bit.ly')."""
     parts = host.split(".")

@@ -61,6 +61,15 @@ class LearnedCounts:
 
 
 @dataclass(frozen=True)
+class SiteMemory:
+    """What this site's moderators already marked spam, matched by keyed hash by the service (never plain values)."""
+
+    email: int = 0  # how many comments from this email (keyed hash) were marked spam on this site
+    ip: int = 0  # ... from this IP
+    domains: tuple[str, ...] = ()  # this comment's link/URL domains that were marked spam on this site
+
+
+@dataclass(frozen=True)
 class Reason:
     rule: str
     score: float
