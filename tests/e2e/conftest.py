@@ -256,11 +256,11 @@ class PageWatch:
 
 @pytest.fixture
 def open_page(browser: Any) -> Iterator[Any]:
-    """open_page(javascript=True, viewport=DESKTOP) -> a fresh page in its own context, watched."""
+    """open_page(javascript=True, viewport=DESKTOP, **context options) -> a fresh page in its own context, watched."""
     contexts, watch = [], PageWatch()
 
-    def make(javascript: bool = True, viewport: dict = DESKTOP) -> Any:
-        context = browser.new_context(java_script_enabled=javascript, viewport=viewport)
+    def make(javascript: bool = True, viewport: dict = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(java_script_enabled=javascript, viewport=viewport, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return watch.attach(context.new_page())

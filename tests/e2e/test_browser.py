@@ -315,3 +315,59 @@ def test_screenshots(stack, open_page, screenshots):
     page.screenshot(path=os.path.join(screenshots, "error-page-phone.png"), full_page=True)
     for name in ("demo-desktop", "demo-phone", "moderate-desktop", "moderate-phone"):
         assert os.path.getsize(os.path.join(screenshots, f"{name}.png")) > 10_000
+
+
+def console_errors(page) -> list[str]:
+    """Every console error the page logs from now on (the watch only fails on CSP ones)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+def sign_in(page, stack) -> None:
+    page.goto(stack.base + "/moderate")
+    page.get_by_label("Moderator token").fill(stack.token)
+    page.get_by_role("button", name="Open the queue").click()
+
+
+def test_one_date_format_on_the_page_the_widget_and_moderate(stack, open_page):
+    comment = stack.submit(DEMO_POST, author="Date Reader", content=unique("When did I write this?"))
+    stack.moderate(comment["id"], "approve")
+    readable = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2}$")  # "1 December 2026 at 19:45"
+
+    page = open_page(javascript=False)
+    page.goto(stack.base + "/demo")
+    no_js = page.locator(f"#comment-{comment['id']} .rb-date time").inner_text()
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{2}:\d{2} UTC", no_js)
+
+    shown = {}
+    page = open_page(locale="en-GB", timezone_id="Asia/Kolkata")  # UTC+5:30: the reader's zone, not the server's
+    for name, url in (("demo", stack.base + "/demo"), ("widget", stack.blog + "/")):
+        page.goto(url)
+        time = page.locator(f"#comment-{comment['id']} .rb-date time")
+        time.wait_for()
+        widget_ready(page)
+        assert time.get_attribute("datetime") == comment["created_at"]
+        shown[name] = time.inner_text()
+    sign_in(page, stack)
+    page.get_by_role("tab", name="Approved").click()
+    time = page.locator(f"#mod-{comment['id']} time")
+    time.wait_for()
+    assert time.get_attribute("datetime") == comment["created_at"]
+    shown["moderate"] = time.inner_text()
+    assert readable.match(shown["demo"]), shown
+    assert shown["demo"] == shown["widget"] == shown["moderate"], shown
+    assert shown["demo"] != no_js.removesuffix(" UTC")  # moved to the reader's zone
+
+
+def test_demo_and_moderate_load_without_console_errors(stack, open_page):
+    stack.submit(DEMO_POST, content=unique("Something for the queue."))
+    page = open_page()
+    errors = console_errors(page)
+    page.goto(stack.base + "/demo")
+    widget_ready(page)
+    page.wait_for_load_state("networkidle")
+    sign_in(page, stack)
+    page.locator(".mod-item").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert errors == []

@@ -18,6 +18,10 @@
     429: "You are commenting too quickly. Please wait {s} seconds, then send again; your comment is still here.",
     503: "The comment service is busy. Please send again in {s} seconds; your comment is still here.",
   };
+  // One date format on the demo page, here and on /moderate: "1 December 2026 at 19:45" in the reader's locale.
+  const DATE_FORMAT = new Intl.DateTimeFormat(undefined, {
+    day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+  });
   let form = document.getElementById("commentform");
   const root = document.getElementById(opt.target || "replybox") || (form && (form.closest(".rb-comments") || form.parentNode));
   if (!opt.site || !root) return;
@@ -53,6 +57,8 @@
     else if (link.tagName === "BUTTON") load(link.getAttribute("data-cursor"));
     else replyTo(link.getAttribute("data-reply-to"));
   });
+  // The server wrote its times in UTC; the reader's own zone and locale replace them.
+  thread.querySelectorAll(".rb-date time[datetime]").forEach((t) => (t.textContent = formatDate(t.dateTime)));
   const serverMore = more.querySelector("a[data-cursor]");
   if (serverMore) setMore(serverMore.getAttribute("data-cursor"));
   if (root.getAttribute("data-rendered") !== "server") load(null);
@@ -137,11 +143,16 @@
     if (title) title.textContent = n ? n + (n === 1 ? " Comment" : " Comments") : "No comments yet";
   }
 
+  function formatDate(iso) {
+    const date = new Date(iso);
+    return isNaN(date) ? iso : DATE_FORMAT.format(date);
+  }
+
   function safeHref(url) {
     try {
       const u = new URL(url);
       return /^https?:$/.test(u.protocol) ? u.href : "";
-    } catch (e) {
+    } catch {
       return "";
     }
   }
@@ -166,9 +177,8 @@
     const href = c.url && safeHref(c.url);
     meta.appendChild(el("b", { className: "rb-author" }, href ? null : c.author))
       .append(href ? el("a", { href, rel: "nofollow ugc noopener" }, c.author) : "");
-    const when = new Date(c.created_at).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" });
     meta.appendChild(el("a", { className: "rb-date", href: "#comment-" + c.id }))
-      .append(el("time", { dateTime: c.created_at }, when));
+      .append(el("time", { dateTime: c.created_at }, formatDate(c.created_at)));
     copyContent(new DOMParser().parseFromString("<body>" + (c.content_html || ""), "text/html").body,
       body.appendChild(el("div", { className: "rb-content" })));
     body.append(pending
