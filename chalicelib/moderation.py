@@ -150,7 +150,8 @@ class Service:
         now = self.clock()
         email_hash = self.keyring.email_hash(slug, comment_in.email)
         cached = self.cached_site(slug)
-        context = self.store.load_submission_context(slug, email_hash, comment_in.parent_id, cached is None)
+        author_hash = self._author_hash(email_hash, comment_in.author)
+        context = self.store.load_submission_context(slug, author_hash, comment_in.parent_id, cached is None)
         site = cached or (context.site and self._remember(context.site))
         if site is None:
             raise NotFoundError(f"no site named {slug!r}")
@@ -227,6 +228,10 @@ class Service:
             parent is None or parent.post_id != comment_in.post_id or parent.status != "approved"
         ):
             raise NotFoundError("the comment you reply to does not exist on this post")
+
+    def _author_hash(self, email_hash: str, author: str) -> str:
+        """Who a trust record is for: the email and the name together, as WordPress checks them."""
+        return self.keyring.digest("trust", f"{email_hash}\x00{normalize_text(author)}")
 
     def _duplicate_digest(self, email_hash: str, content: str) -> str:
         return self.keyring.digest("duplicate", f"{email_hash}\x00{normalize_text(content)}")
@@ -339,6 +344,7 @@ class Service:
         effects = Effects(
             count_delta=(target == "approved") - (before.status == "approved"),
             trust="grant" if target == "approved" else "revoke" if action == "spam" else None,
+            author_hash=self._author_hash(before.email_hash, before.author),
             learn=self._lesson(before, action),
         )
         try:

@@ -6,7 +6,7 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 |--------------------------|---------------------------------|---------------|-------------------------------------------|
 | site settings            | SITE#{site}                     | SITE          |                                           |
 | site's learned spam stats| SITE#{site}                     | LEARNED       |                                           |
-| trusted author           | SITE#{site}                     | TRUST#{eh}    |                                           |
+| trusted name + email     | SITE#{site}                     | TRUST#{ah}    | email                                     |
 | token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
 | moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
 | comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
@@ -17,15 +17,17 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
 
-`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear.
+`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear. `ah`
+is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
+under another name is not trusted).
 `id` is a ULID, so ids sort by time.
 
 Global secondary indexes, all sparse:
 - `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
   public fields only, so the index behind public pages never holds an email.
 - `queue`: `gsi2pk` = QUEUE#{site}#{status}, `gsi2sk` = id; every comment. Projects all.
-- `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id; comments, duplicate guards, idempotent answers.
-  Keys only: it serves erasure.
+- `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
+  guards, idempotent answers, trust records. Keys only: it serves erasure.
 
 | access pattern                          | served by                                                   |
 |-----------------------------------------|-------------------------------------------------------------|
@@ -78,8 +80,8 @@ def learned_key(site: str) -> dict:
     return {"pk": f"SITE#{site}", "sk": "LEARNED"}
 
 
-def trust_key(site: str, email_hash: str) -> dict:
-    return {"pk": f"SITE#{site}", "sk": f"TRUST#{email_hash}"}
+def trust_key(site: str, author_hash: str) -> dict:
+    return {"pk": f"SITE#{site}", "sk": f"TRUST#{author_hash}"}
 
 
 def token_key(token_hash: str) -> dict:
@@ -191,7 +193,7 @@ class Store(Protocol):
     def put_site(self, site: Site) -> None: ...
     def get_site(self, slug: str) -> Site | None: ...
     def load_submission_context(
-        self, site: str, email_hash: str, parent_id: str | None, with_site: bool
+        self, site: str, author_hash: str, parent_id: str | None, with_site: bool
     ) -> SubmissionContext: ...
     def insert_comment(self, comment: Comment, guards: "Guards") -> None: ...
     def get_idempotent(self, site: str, digest: str) -> dict | None: ...
@@ -245,10 +247,12 @@ class Effects:
         *,
         count_delta: int = 0,
         trust: str | None = None,  # "grant" | "revoke"
+        author_hash: str = "",  # whose trust: the keyed hash of the comment's email and name
         learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
     ):
         self.count_delta = count_delta
         self.trust = trust
+        self.author_hash = author_hash
         self.learn = learn or {}
 
 
@@ -353,9 +357,9 @@ class DynamoStore:
 
     # -- submission --
     def load_submission_context(
-        self, site: str, email_hash: str, parent_id: str | None, with_site: bool
+        self, site: str, author_hash: str, parent_id: str | None, with_site: bool
     ) -> SubmissionContext:
-        keys = [trust_key(site, email_hash), learned_key(site)]
+        keys = [trust_key(site, author_hash), learned_key(site)]
         if with_site:
             keys.append(site_key(site))
         if parent_id:
@@ -368,7 +372,7 @@ class DynamoStore:
         parent_item = by_sk.get(tuple(comment_key(site, parent_id).values())) if parent_id else None
         return SubmissionContext(
             site=_site_from_item(site_item) if site_item else None,
-            trusted=tuple(trust_key(site, email_hash).values()) in by_sk,
+            trusted=tuple(trust_key(site, author_hash).values()) in by_sk,
             learned=by_sk.get(tuple(learned_key(site).values())),
             parent=comment_from_item(parent_item) if parent_item else None,
         )
@@ -617,11 +621,16 @@ class DynamoStore:
             actions.append({"Update": self._count_update(after.site, after.post_id, effects.count_delta)})
             kinds.append("count")
         if effects.trust == "grant":
-            trust = {**trust_key(after.site, after.email_hash), "since": after.updated_at}
+            trust = {
+                **trust_key(after.site, effects.author_hash),
+                "since": after.updated_at,
+                "gsi3pk": email_pk(after.site, after.email_hash),  # erasure finds it by the email alone
+                "gsi3sk": f"TRUST#{effects.author_hash}",
+            }
             actions.append({"Put": {"TableName": self.table, "Item": marshal(trust)}})
             kinds.append("trust")
         elif effects.trust == "revoke":
-            actions.append({"Delete": {"TableName": self.table, "Key": marshal(trust_key(after.site, after.email_hash))}})
+            actions.append({"Delete": {"TableName": self.table, "Key": marshal(trust_key(after.site, effects.author_hash))}})
             kinds.append("trust")
         if effects.learn:
             names = {f"#a{i}": name for i, name in enumerate(effects.learn)}
@@ -678,7 +687,7 @@ class DynamoStore:
 
     # -- erasure --
     def email_items(self, site: str, email_hash: str) -> list[dict]:
-        """Keys of every item indexed under this email hash (comments, guards, idempotent answers)."""
+        """Keys of every item indexed under this email hash (comments, guards, idempotent answers, trust)."""
         keys: list[dict] = []
         start = None
         while True:
@@ -697,7 +706,7 @@ class DynamoStore:
                 return keys
 
     def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int:
-        """Delete the given items plus the trust and flood records of the email; returns comments erased."""
+        """Delete the given items plus the flood record of the email; returns comments erased."""
         erased = 0
         for key in keys:
             if key["sk"] != "COMMENT":
@@ -715,6 +724,7 @@ class DynamoStore:
                 if fresh:
                     self.delete_comment(fresh, None)
             erased += 1
+        # trust_key(site, email_hash): a trust record from before trust was by name and email.
         for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash)):
             self._call("delete_item", TableName=self.table, Key=marshal(key))
         return erased
