@@ -335,6 +335,22 @@ def counts_preflight(site: str) -> Response:
     return preflight(site, "GET, OPTIONS")
 
 
+@app.route("/sites/{site}/origin-check", methods=["GET"])
+def origin_check(site: str) -> Response:
+    """Whether the request's Origin may use the site: the widget asks after a call the browser blocked
+    (CORS hides why), so it can tell the blog's owner. Any page may ask; it answers nothing else."""
+    open_to_all = {"Access-Control-Allow-Origin": "*"}
+    try:
+        known_site(site)
+        wiring.service().site(site)  # an unknown site is a 404, not "not allowed"
+    except Exception as exc:  # noqa: BLE001 - same answers as every route, readable from any origin
+        answer = error_answer(exc)
+        answer.headers.update(open_to_all)
+        return answer
+    allowed = "Access-Control-Allow-Origin" in cors_headers(site)
+    return json_response({"origin_allowed": allowed}, 200, open_to_all)
+
+
 # ---- moderation ---------------------------------------------------------------------------------------------
 def moderator(site: str) -> str:
     """The moderator's name for this site's token, or AuthError (401) / ForbiddenError (403)."""

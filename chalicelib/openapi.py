@@ -73,6 +73,11 @@ def _doc_models() -> dict[str, Any]:
 
         results: dict[str, str]
 
+    class OriginCheck(BaseModel):
+        """The widget's question after a blocked call; it carries nothing else."""
+
+        origin_allowed: bool
+
     class EraseResult(BaseModel):
         erased: int = Field(ge=0)
 
@@ -94,7 +99,8 @@ def _doc_models() -> dict[str, Any]:
         message: Optional[str] = None
 
     return {
-        m.__name__: m for m in (PublicPage, QueuePage, FormToken, BulkResult, EraseResult, Error, GatewayError)
+        m.__name__: m
+        for m in (PublicPage, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError)
     }
 
 
@@ -296,6 +302,13 @@ def operations() -> dict[str, dict[str, dict]]:
                 tag="comments",
                 params=[SITE, _param("post_id", "query", {"type": "array", "items": {"type": "string"}, "maxItems": 100},
                                      "A post id; repeat the parameter for more posts")],
+            )
+        },
+        "/sites/{site}/origin-check": {
+            "get": _operation(
+                "Whether the request's Origin is one of the site's allowed origins (readable from any origin)",
+                {"200": _ok(200, _ref("OriginCheck")), **_errors(404, 503)},
+                tag="comments", params=[SITE, _param("Origin", "header", {"type": "string"}, "The page's origin")],
             )
         },
         "/sites/{site}/moderation/comments": {

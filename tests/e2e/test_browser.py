@@ -371,3 +371,28 @@ def test_demo_and_moderate_load_without_console_errors(stack, open_page):
     page.locator(".mod-item").first.wait_for()
     page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_widget_on_an_origin_that_is_not_allowed_tells_the_blogs_owner(stack, open_page):
+    # The same blog server under another name: http://localhost:PORT is not among demo's origins.
+    stranger = stack.blog.replace("127.0.0.1", "localhost")
+    page = open_page()
+    logged: list[str] = []
+    page.on("console", lambda msg: logged.append(msg.text) if "replybox:" in msg.text else None)
+    page.goto(stranger + "/embed")
+    line = page.locator(".rb-not-allowed")
+    line.wait_for()
+    assert f"Comments are not switched on for this address ({stranger})" in line.inner_text()
+    assert "connection" not in page.locator("#replybox").inner_text()
+    assert page.get_by_role("button", name=re.compile("Try again")).count() == 0
+    assert logged == [
+        f"replybox: this page's origin {stranger} is not an allowed origin of site \"demo\", so the browser blocks "
+        f"its answers. Allow it with: .venv/bin/python manage.py add-origin demo {stranger}"
+    ]
+    text = unique("Sent from a blog that is not allowed.")
+    fill_form(page, "Stranger", "stranger@example.org", text)
+    page.get_by_role("button", name="Post Comment").click()
+    alert = page.locator("#commentform [role=alert]")
+    alert.get_by_text("Comments are not switched on for this address yet").wait_for()
+    assert page.get_by_role("textbox", name="Comment").input_value() == text
+    assert len(logged) == 1  # asked once, told once

@@ -45,6 +45,7 @@
   const cancel = document.getElementById("cancel-comment-reply-link");
   const button = form.querySelector("[type=submit]");
   let token = null, tokenAt = 0, busy = false, key = "", lastSent = "";
+  let unreachable = null; // why the API cannot be read, asked once after a call the browser blocked
 
   form.noValidate = true; // the server's messages, shown beside each field, replace the browser's bubbles
   form.addEventListener("submit", submit);
@@ -129,7 +130,37 @@
         setCount(page.count);
         setMore(page.next_cursor);
       })
-      .catch(() => setMore(cursor, "Comments could not be loaded. Try again"));
+      .catch(() => whyUnreachable().then((reason) => {
+        if (reason === "network") setMore(cursor, "Comments could not be loaded. Try again");
+      }));
+  }
+
+  // A blocked cross-origin call is opaque to scripts: origin-check (readable from any origin) says
+  // whether this page's origin is the reason, so the blog's owner learns what to do.
+  function whyUnreachable() {
+    unreachable = unreachable || fetch(SITE + "/origin-check", { credentials: "omit" })
+      .then((r) => r.json().then((j) => (r.status === 404 ? "site" : j.origin_allowed === false ? "origin" : "network")))
+      .catch(() => "network")
+      .then((reason) => {
+        if (reason === "network") unreachable = null; // a real outage: ask again next time
+        else tellOwner(reason);
+        return reason;
+      });
+    return unreachable;
+  }
+
+  function tellOwner(reason) {
+    const origin = location.origin;
+    const fix = reason === "site"
+      ? "there is no site \"" + opt.site + "\" on " + API + ". Create it with: .venv/bin/python manage.py create-site " +
+        opt.site + " --origin " + origin
+      : "this page's origin " + origin + " is not an allowed origin of site \"" + opt.site + "\", so the browser " +
+        "blocks its answers. Allow it with: .venv/bin/python manage.py add-origin " + opt.site + " " + origin;
+    console.error("replybox: " + fix);
+    setMore(null);
+    thread.before(el("p", { className: "rb-unavailable rb-not-allowed", role: "status" },
+      "Comments are not switched on for this address (" + origin + ") yet. If this is your blog, allow it in " +
+      "replybox: the browser console shows the command."));
   }
 
   function setMore(cursor, label) {
@@ -271,7 +302,9 @@
         });
       })
       .then((r) => r.json().catch(() => ({})).then((body) => answer(r, body)),
-        () => say("Could not reach the comment service. Check your connection and send again; your comment is still here."))
+        () => whyUnreachable().then((reason) => say(reason === "network"
+          ? "Could not reach the comment service. Check your connection and send again; your comment is still here."
+          : "Comments are not switched on for this address yet, so your comment was not sent. It is still here.")))
       .finally(() => {
         busy = button.disabled = false;
         form.removeAttribute("aria-busy");
