@@ -40,6 +40,8 @@ PRICES = {
     "lambda_gb_second": 0.0000166667,  # x86
     "lambda_request": 0.20 / 1e6,
     "api_gateway_rest_request": 3.50 / 1e6,  # first 333 million a month
+    "api_gateway_http_request": 1.00 / 1e6,  # HTTP API, first 300 million a month
+    "cloudfront_request": 0.0100 / 1e4,  # HTTPS, United States and Europe
     "dynamodb_wru": 0.625 / 1e6,  # on-demand, after the 1 Nov 2024 cut
     "dynamodb_rru": 0.125 / 1e6,
     "dynamodb_gb_month": 0.25,
@@ -78,6 +80,20 @@ def run_spam(timeout: int) -> tuple[str, float]:
     if done.returncode:
         return f"`bench_spam.py` failed (exit {done.returncode}):\n\n```\n{done.stderr[-3000:]}\n```\n", seconds
     return done.stdout.strip() + "\n", seconds
+
+
+def run_hotkeys(quick: bool, timeout: int) -> tuple[str, dict | None, float]:
+    """bench/hotkeys.py: the load on each key at a viral post (its own DynamoDB Local)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, os.path.join(BENCH, "hotkeys.py"), *(["--quick"] if quick else [])],
+        cwd=common.ROOT, capture_output=True, text=True, timeout=timeout,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        return f"`hotkeys.py` failed (exit {done.returncode}):\n\n```\n{done.stderr[-3000:]}\n```\n", None, seconds
+    text = "\n".join(line for line in done.stdout.splitlines() if not line.startswith("RESULT "))
+    return text.strip() + "\n", common.parse_result(done.stdout), seconds
 
 
 def lambda_memory_mb() -> int:
@@ -178,6 +194,10 @@ def summary_rows(results: dict) -> list[list[str]]:
     if cold:
         rows.append(["peak RSS after a cold request", f"{cold['app_rss_max_mb']:.0f} MB", "fits 128 MB with room",
                      "met" if cold["app_rss_max_mb"] < 100 else "**not met**"])
+    hot = results.get("hotkeys")
+    if hot:
+        rows.append([f"hottest DynamoDB key at a viral post ({hot['hit_ratio']:.1%} edge hits assumed)",
+                     f"{hot['worst_share']:.0%} of its partition", "< 50%", common.verdict(hot["worst_share"], 0.5 - 1e-9)])
     if size:
         rows.append(["deployment.zip", f"{size['zip_mb']:.2f} MB", "< 5 MB", common.verdict(size["zip_mb"], 5.0)])
     return rows
@@ -195,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, bench_args in plan.items():
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         texts[name], results[name], timings[name] = run_bench(name, bench_args, timeout=420)
+    print("bench: hotkeys ...", file=sys.stderr, flush=True)
+    texts["hotkeys"], results["hotkeys"], timings["hotkeys"] = run_hotkeys(args.quick, timeout=1800)
     spam_text, timings["spam"] = ("_skipped (--skip-spam)._\n", 0.0) if args.skip_spam else run_spam(timeout=300)
     memory = lambda_memory_mb()
     cost_text, _ = cost(results["warm"], memory) if results.get("warm") else ("_no warm results, no cost._\n", None)
@@ -230,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
          f"{128 - results['coldstart']['app_rss_max_mb']:.0f} MB of room.\n\n" if results.get("coldstart") else ""),
         texts.get("size", ""),
         "## 6. Cost\n", cost_text,
+        "## 7. Hot keys at a viral post\n", texts.get("hotkeys", ""),
     ]
     if os.path.exists(SOAK):
         with open(SOAK) as fh:
