@@ -10,7 +10,7 @@ import sys
 def cmd_create_table(args: argparse.Namespace) -> int:
     from chalicelib import wiring
 
-    wiring.store().create_table()
+    wiring.setup_store().create_table()
     print(f"table {wiring.get_settings().table} is ready")
     return 0
 

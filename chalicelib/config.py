@@ -18,6 +18,9 @@ class Settings:
     # 3 attempts x 1.5 s answers a silent DynamoDB with a 503 in ~5 s, well inside the Lambda's 10 s.
     ddb_timeout_seconds: float = 1.5
     ddb_max_attempts: int = 3
+    # Set-up calls (create table, TTL, waiters) are rare and may be slow on a busy DynamoDB Local: they
+    # get a patient client that never repeats them (a repeated CreateTable answers ResourceInUse).
+    setup_timeout_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: os._Environ | dict | None = None) -> "Settings":
@@ -28,6 +31,7 @@ class Settings:
             region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "us-east-1",
             secret_file=env.get("REPLYBOX_SECRET_FILE") or None,
             secret_parameter=env.get("REPLYBOX_SECRET_PARAMETER") or None,
+            site_cache_seconds=float(env.get("REPLYBOX_SITE_CACHE_SECONDS") or 60.0),
         )
 
 

@@ -320,31 +320,50 @@ class DynamoStore:
 
     # -- schema --
     def create_table(self) -> None:
-        """Create the table with its indexes and TTL, unless it exists."""
+        """Create the table with its indexes and TTL unless they exist, then wait until it is ACTIVE.
+
+        Safe to repeat and to race: a table that exists, or that another caller (or an earlier attempt
+        whose answer timed out) is creating, is waited for, not created twice.
+        """
+        from botocore.exceptions import ClientError, ReadTimeoutError
+
         attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
-        existing = self.client.list_tables().get("TableNames", [])
-        if self.table not in existing:
-            self.client.create_table(
-                TableName=self.table,
-                BillingMode="PAY_PER_REQUEST",
-                AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attrs],
-                KeySchema=[
-                    {"AttributeName": "pk", "KeyType": "HASH"},
-                    {"AttributeName": "sk", "KeyType": "RANGE"},
-                ],
-                GlobalSecondaryIndexes=[
-                    _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
-                    _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
-                    _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
-                ],
-            )
-            self.client.get_waiter("table_exists").wait(TableName=self.table)
+        try:
+            self.client.describe_table(TableName=self.table)
+        except ClientError as exc:
+            if _error_code(exc) != "ResourceNotFoundException":
+                raise
+            try:
+                self.client.create_table(
+                    TableName=self.table,
+                    BillingMode="PAY_PER_REQUEST",
+                    AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attrs],
+                    KeySchema=[
+                        {"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                    ],
+                    GlobalSecondaryIndexes=[
+                        _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
+                        _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
+                        _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
+                    ],
+                )
+            except ReadTimeoutError:
+                pass  # the request may still be creating it: the waiter below finds out
+            except ClientError as exc:
+                if _error_code(exc) != "ResourceInUseException":  # created meanwhile
+                    raise
+        self.client.get_waiter("table_exists").wait(TableName=self.table, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
         ttl = self.client.describe_time_to_live(TableName=self.table)["TimeToLiveDescription"]
         if ttl.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
-            self.client.update_time_to_live(
-                TableName=self.table,
-                TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
-            )
+            try:
+                self.client.update_time_to_live(
+                    TableName=self.table,
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+                )
+            except ClientError as exc:  # enabled meanwhile by a racing caller
+                if "already enabled" not in str(exc).lower():
+                    raise
 
     # -- sites --
     def put_site(self, site: Site) -> None:
@@ -767,6 +786,10 @@ class DynamoStore:
             ],
         )
         return True
+
+
+def _error_code(exc: Any) -> str:
+    return exc.response.get("Error", {}).get("Code", "")
 
 
 def _index(name: str, prefix: str, projection: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Cached factories: the DynamoDB client, the Store, the Keyring and the Service, built on first use."""
+"""Cached factories: the DynamoDB clients, the Stores, the Keyring and the Service, built on first use."""
 from __future__ import annotations
 
 from functools import cache
@@ -10,15 +10,33 @@ from .config import get_settings
 @cache
 def dynamodb_client() -> Any:
     """A low-level DynamoDB client with bounded retries and timeouts, so a Lambda never hangs."""
-    import boto3
     from botocore.config import Config
 
     settings = get_settings()
-    config = Config(
+    return _client(Config(
         retries={"mode": "standard", "total_max_attempts": settings.ddb_max_attempts},
         connect_timeout=1,
         read_timeout=settings.ddb_timeout_seconds,
-    )
+    ))
+
+
+@cache
+def setup_client() -> Any:
+    """The client for set-up calls (create table, TTL, waiters): patient, and it never repeats a call."""
+    from botocore.config import Config
+
+    settings = get_settings()
+    return _client(Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=5,
+        read_timeout=settings.setup_timeout_seconds,
+    ))
+
+
+def _client(config: Any) -> Any:
+    import boto3
+
+    settings = get_settings()
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
     # One session for the whole process (boto3's default, which an SSM client reuses too): a second
     # session costs ~20 ms of cold start for loading botocore's data and the credential chain again.
@@ -41,6 +59,14 @@ def store() -> Any:
 
 
 @cache
+def setup_store() -> Any:
+    """The Store on the set-up client: for `create_table` (manage.py, make run), never on a request path."""
+    from .storage import DynamoStore
+
+    return DynamoStore(setup_client(), get_settings().table)
+
+
+@cache
 def keyring() -> Any:
     from .secrets import Keyring, load_secret
 
@@ -57,5 +83,5 @@ def service() -> Any:
 
 def reset() -> None:
     """Forget every built object (tests, and after the environment changed)."""
-    for factory in (get_settings, dynamodb_client, store, keyring, service):
+    for factory in (get_settings, dynamodb_client, setup_client, store, setup_store, keyring, service):
         factory.cache_clear()

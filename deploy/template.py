@@ -32,8 +32,10 @@ class _RecordingClient:
         self.created: dict[str, Any] = {}
         self.ttl: dict[str, Any] = {}
 
-    def list_tables(self, **_: Any) -> dict:
-        return {"TableNames": []}
+    def describe_table(self, **_: Any) -> dict:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no table"}}, "DescribeTable")
 
     def create_table(self, **kwargs: Any) -> dict:
         self.created = kwargs

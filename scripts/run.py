@@ -48,8 +48,8 @@ def main() -> int:
         print(f"replybox: DynamoDB Local on 127.0.0.1:{ddb_port}, data in {data_dir}/dynamodb", flush=True)
     try:
         wiring.reset()
+        wiring.setup_store().create_table()
         store = wiring.store()
-        store.create_table()
         site = store.get_site("demo")
         if site is None or origin not in site.origins:
             origins = sorted({*(site.origins if site else []), origin})
