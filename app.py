@@ -33,10 +33,6 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
     )
 
 
-# The form error page: its styles are inline, and it posts back to wherever the form was.
-FORM_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'"
-
-
 def error_status(exc: Exception) -> tuple[int, dict, dict]:
     """HTTP status, JSON body and headers for a domain error."""
     from pydantic import ValidationError as PydanticError
@@ -268,19 +264,17 @@ def _canonical(data: dict) -> dict:
 def _submit_error(is_form: bool, site: str, values: dict, status: int, body: dict, headers: dict) -> Response:
     if not is_form:
         return json_response(body, status, {**headers, **cors_headers(site)})
-    from chalicelib.formpage import error_page
+    from chalicelib.web.form_error import error_page
 
-    problems = body.get("fields") or {"body": body.get("message", "the comment could not be posted")}
-    page = error_page(
-        title="Your comment needs a change" if status == 422 else "Your comment was not posted",
-        problems=problems,
-        values={k: v for k, v in values.items() if isinstance(v, str)},
-        action="",  # the page answers the POST, so "" posts the corrected form to the same URL (stage prefix included)
+    referer = _informative_referer(app.current_request.headers.get("referer"))
+    return error_page(
+        slug=site,
         status=status,
+        problems=body.get("fields") or {"body": body.get("message", "the comment could not be posted")},
+        values=values,
+        back_candidates=[str(values.get("redirect_to") or ""), str(values.get("post_url") or ""), referer],
+        headers=headers,
     )
-    from chalicelib.responses import html_page
-
-    return html_page(page, status, csp=FORM_PAGE_CSP, headers=headers)
 
 
 @app.route("/sites/{site}/comments", methods=["OPTIONS"])

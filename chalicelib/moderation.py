@@ -88,12 +88,17 @@ def is_allowed(url: str, site: Site) -> bool:
     return origin is not None and origin in {origin_of(o) for o in site.origins}
 
 
-def redirect_location(site: Site, candidates: list[str], post_id: str, comment_id: str, pending: bool) -> str:
-    """The first allowed target, else the site's post URL, with ?replybox=pending and #comment-{id}."""
+def post_address(site: Site, candidates: list[str], post_id: str) -> str:
+    """The first candidate on an allowed origin, else the site's own URL of the post."""
     target = next((c for c in candidates if c and is_allowed(c, site)), None)
     if target is None:
         target = site.post_url_template.format(origin=site.origins[0].rstrip("/"), post_id=quote(post_id, safe=""))
-    parts = urlsplit(target)
+    return target
+
+
+def redirect_location(site: Site, candidates: list[str], post_id: str, comment_id: str, pending: bool) -> str:
+    """post_address() with ?replybox=pending while it awaits a moderator, and #comment-{id}."""
+    parts = urlsplit(post_address(site, candidates, post_id))
     query = parts.query
     if pending:
         query = (query + "&" if query else "") + "replybox=pending"

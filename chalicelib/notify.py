@@ -1,11 +1,11 @@
-"""Moderator notifications: a stream handler that mails each new pending comment, and the one-click links.
+"""Moderator notifications: the stream handler that mails each new pending comment with its one-click links.
 
 Flow: a comment is stored `pending` -> the table's stream (NEW_IMAGE) -> `notify_moderators` publishes one
 SNS message (moderators subscribe by email) with signed links to approve or mark it spam -> a moderator
-opens a link: `GET` shows a confirmation page (mail scanners follow GETs, so a GET never changes
+opens a link (chalicelib/web/links.py): `GET` shows a confirmation page (mail scanners follow GETs, so a GET never changes
 anything) -> its form `POST`s to the same URL, which calls `Service.act`.
 
-A link is `Keyring.sign("moderation-link", {s: site, c: id, a: action, v: version, e: expiry})`. The
+A link (chalicelib/links.py) is `Keyring.sign("moderation-link", {s: site, c: id, a: action, v: version, e: expiry})`. The
 version makes it single-use: the first action moves the comment to version v+1, so any replay (or the
 other link of the same mail) finds a stale version and gets "already handled".
 
@@ -27,59 +27,19 @@ import time
 from functools import cache
 from typing import Any, Callable
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from .links import LINK_ACTIONS, LINK_TTL, link_url, make_link_token
 from .logs import log_event
 
 notify = Blueprint(__name__)
 
-LINK_PURPOSE = "moderation-link"
-LINK_TTL = 3 * 24 * 3600
-LINK_ACTIONS = ("approve", "spam")
 MARKER_TTL = 7 * 24 * 3600
 # `chalice package` needs a string at import; the deploy template replaces it with the table's stream.
 STREAM_ARN = os.environ.get(
     "REPLYBOX_STREAM_ARN", "arn:aws:dynamodb:us-east-1:000000000000:table/replybox/stream/placeholder"
 )
 STREAM_ROUTE = "dynamodb:notify_moderators"
-
-
-# ---- links ------------------------------------------------------------------------------------------
-class LinkError(Exception):
-    """A link that cannot be used; `status` is the HTTP answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-def make_link_token(keyring: Any, site: str, comment_id: str, action: str, version: int, now: float) -> str:
-    return keyring.sign(
-        LINK_PURPOSE, {"s": site, "c": comment_id, "a": action, "v": int(version), "e": int(now) + LINK_TTL}
-    )
-
-
-def read_link_token(keyring: Any, site: str, token: str, now: float) -> dict:
-    """The payload of a link for this site, or LinkError (403 forged or foreign, 410 expired)."""
-    payload = keyring.unsign(LINK_PURPOSE, token)
-    if (
-        payload is None
-        or payload.get("s") != site
-        or payload.get("a") not in LINK_ACTIONS
-        or not isinstance(payload.get("c"), str)
-        or not isinstance(payload.get("v"), int)
-        or not isinstance(payload.get("e"), int)
-    ):
-        raise LinkError(403, "This link is not valid.")
-    if now > payload["e"]:
-        raise LinkError(410, "This link has expired. Open the moderation queue instead.")
-    return payload
-
-
-def link_url(public_url: str, site: str, token: str) -> str:
-    from urllib.parse import quote
-
-    return f"{public_url.rstrip('/')}/sites/{quote(site)}/moderation/links/{token}"
 
 
 # ---- the stream handler --------------------------------------------------------------------------
@@ -251,99 +211,3 @@ def notify_moderators(event: Any) -> dict:
     """Mail moderators about each new pending comment; reports the records to retry."""
     context = event.context
     return notifier().handle(event.to_dict(), getattr(context, "aws_request_id", None))
-
-
-# ---- the link pages -----------------------------------------------------------------------------------
-def _page(title: str, body: str, status: int = 200) -> Response:
-    from html import escape
-
-    html = (
-        "<!doctype html><html lang=en><head><meta charset=utf-8>"
-        '<meta name=viewport content="width=device-width,initial-scale=1">'
-        '<meta name=robots content="noindex,nofollow">'
-        f"<title>{escape(title)}</title><style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40em;"
-        "margin:2em auto;padding:0 1em}blockquote{border-left:3px solid #ccc;margin:1em 0;padding:0 1em}"
-        "button{font-size:1em;padding:.5em 1.5em}</style></head>"
-        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
-    )
-    from .responses import html_page
-
-    return html_page(
-        html,
-        status,
-        csp="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        headers={
-            "Referrer-Policy": "no-referrer",  # the token is in the URL
-            **({"Retry-After": "2"} if status == 503 else {}),
-        },
-    )
-
-
-def _error_page(status: int, message: str) -> Response:
-    from html import escape
-
-    titles = {403: "Link not valid", 404: "Comment not found", 409: "Already handled", 410: "Link expired"}
-    return _page(titles.get(status, "Something went wrong"), f"<p>{escape(message)}</p>", status)
-
-
-def _guarded_link(site: str, token: str, act: bool) -> Response:
-    from . import errors, wiring
-
-    try:
-        payload = read_link_token(wiring.keyring(), site, token, time.time())
-        service = wiring.service()
-        if not act:
-            current = service.get(site, payload["c"])
-            if current["version"] != payload["v"]:
-                raise errors.ConflictError("already handled")
-            return _confirm_page(payload, current)
-        done = service.act(site, payload["c"], payload["a"], payload["v"])
-    except LinkError as exc:
-        return _error_page(exc.status, str(exc))
-    except errors.NotFoundError:
-        return _error_page(404, "This comment no longer exists.")
-    except (errors.ConflictError, errors.IllegalTransitionError):
-        return _error_page(409, "Someone already handled this comment; this link no longer does anything.")
-    except errors.StorageUnavailableError:
-        return _page("Try again", "<p>The service is busy; reload this page in a moment.</p>", 503)
-    except Exception as exc:  # noqa: BLE001 - never a raw 500 that could quote the comment
-        log_event("error", route="/sites/{site}/moderation/links/{token}", status=500, error=type(exc).__name__)
-        return _page("Something went wrong", "<p>Please try again later.</p>", 500)
-    from html import escape
-
-    return _page("Done", f"<p>The comment is now <strong>{escape(done['status'])}</strong>.</p>")
-
-
-def _confirm_page(payload: dict, comment: dict) -> Response:
-    from html import escape
-
-    verb = {"approve": "Approve", "spam": "Mark as spam"}[payload["a"]]
-    reasons = "".join(
-        f"<li>{escape(str(r.get('rule', '')))}: {escape(str(r.get('detail', '')))}</li>"
-        for r in (comment.get("verdict") or {}).get("reasons") or []
-        if isinstance(r, dict)
-    )
-    body = (
-        f"<p>On post <strong>{escape(comment['post_id'])}</strong>, "
-        f"<strong>{escape(comment['author'])}</strong> wrote:</p>"
-        f"<blockquote>{comment['content_html']}</blockquote>"  # content_html is escaped already
-        + (f"<p>Held because:</p><ul>{reasons}</ul>" if reasons else "")
-        + f'<form method="post"><button type="submit">{verb}</button></form>'
-    )
-    return _page(f"{verb} this comment?", body)
-
-
-@notify.route("/sites/{site}/moderation/links/{token}", methods=["GET"])
-def moderation_link_page(site: str, token: str) -> Response:
-    """Confirmation page of a mailed link; changes nothing (mail scanners follow links)."""
-    return _guarded_link(site, token, act=False)
-
-
-@notify.route(
-    "/sites/{site}/moderation/links/{token}",
-    methods=["POST"],
-    content_types=["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/json"],
-)
-def moderation_link_act(site: str, token: str) -> Response:
-    """Carry out the mailed action if the comment is still at the version the link was made for."""
-    return _guarded_link(site, token, act=True)

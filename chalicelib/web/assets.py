@@ -12,6 +12,7 @@ CSS = "text/css; charset=utf-8"
 JS = "text/javascript; charset=utf-8"
 # Every file that may be served, and its type: nothing else under static/ is reachable.
 TYPES = {
+    "palette.css": CSS,
     "blog.css": CSS,
     "comments.css": CSS,
     "moderate.css": CSS,

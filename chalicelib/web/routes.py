@@ -1,4 +1,4 @@
-"""Routes of the browser side: the demo blog post, the moderation page, the widget and static files."""
+"""Routes of the browser side: the demo blog post, the moderation page, mailed links, the widget, static files."""
 from __future__ import annotations
 
 from chalice import Blueprint, Response
@@ -37,3 +37,23 @@ def static_file(name: str) -> Response:
 
     request = web.current_request
     return assets.serve(name, request.query_params, request.headers)
+
+
+@web.route("/sites/{site}/moderation/links/{token}", methods=["GET"])
+def moderation_link_page(site: str, token: str) -> Response:
+    """Confirmation page of a mailed link; changes nothing (mail scanners follow links)."""
+    from chalicelib.web.links import link_page
+
+    return link_page(site, token, act=False)
+
+
+@web.route(
+    "/sites/{site}/moderation/links/{token}",
+    methods=["POST"],
+    content_types=["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/json"],
+)
+def moderation_link_act(site: str, token: str) -> Response:
+    """Carry out the mailed action if the comment is still at the version the link was made for."""
+    from chalicelib.web.links import link_page
+
+    return link_page(site, token, act=True)

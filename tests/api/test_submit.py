@@ -126,6 +126,42 @@ def test_form_errors_come_back_as_a_page_with_everything_typed(api):
     assert 'name="comment_post_ID" value="42"' in page
 
 
+def test_form_error_page_looks_like_the_post_and_links_back_to_it(api):
+    typed = {**WP_FORM, "email": "grace-at-example", "redirect_to": "https://blog.example/2024/back-care/"}
+    response = api.post(URL, form=typed)
+    page = response.body.decode()
+    assert response.status_code == 422
+    # The demo's own stylesheets, relative to /sites/{site}/comments, so a stage prefix keeps working.
+    assert 'href="../../static/blog.css?v=' in page and 'href="../../static/palette.css?v=' in page
+    csp = response.headers["Content-Security-Policy"]
+    assert "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "422" not in page.split("<body>", 1)[1]  # people read words, not status codes
+    assert '<a href="https://blog.example/2024/back-care/">Back to the post</a>' in page
+    assert 'name="redirect_to" value="https://blog.example/2024/back-care/"' in page
+
+
+@pytest.mark.parametrize(
+    "extra, headers, back",
+    [
+        ({"post_url": "https://blog.example/p/42"}, {}, "https://blog.example/p/42"),
+        ({}, {"referer": "http://localhost:4000/2024/hello/"}, "http://localhost:4000/2024/hello/"),
+        ({"redirect_to": "https://evil.example/phish"}, {"referer": "https://evil.example/x"}, "https://blog.example/?p=42"),
+    ],
+)
+def test_form_error_page_links_back_only_to_the_blogs_own_pages(api, extra, headers, back):
+    response = api.post(URL, form={**WP_FORM, "email": "grace-at-example", **extra}, headers=headers)
+    page = response.body.decode()
+    assert f'<a href="{back}">Back to the post</a>' in page
+    assert 'href="https://evil.example' not in page
+
+
+def test_form_error_page_for_an_unknown_site_has_no_link_back(api):
+    response = api.post("/sites/nosuchblog/comments", form={**WP_FORM, "redirect_to": "https://blog.example/x"})
+    assert response.status_code == 404 and "text/html" in response.headers["Content-Type"]
+    assert "Back to the post" not in response.body.decode()
+    assert 'value="Grace"' in response.body.decode()
+
+
 @pytest.mark.parametrize(
     "raw, content_type",
     [

@@ -122,7 +122,7 @@ def collected(moto_store, keyring, clock, monkeypatch):
     from chalice.test import Client
 
     from chalicelib import wiring
-    from chalicelib.notify import make_link_token
+    from chalicelib.links import make_link_token
     from tests.conftest import ROOT
 
     admin = Calls(moto_store.client)
