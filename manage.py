@@ -62,6 +62,49 @@ def cmd_revoke_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(label: str):
+    """A progress bar on stderr when it is a terminal; nothing in a pipe or a log."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """A WordPress WXR or Disqus export into a site; running it again changes nothing."""
+    from chalicelib import wiring
+    from chalicelib.errors import NotFoundError
+    from chalicelib.migrate.importer import import_export
+    from chalicelib.migrate.parse import ExportFormatError, parse_export
+
+    try:
+        with open(args.file, "rb") as f:
+            export = parse_export(f.read())
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ExportFormatError as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        summary = import_export(wiring.service(), args.site, export, _progress_bar("importing"))
+    except NotFoundError:
+        print(f"error: no site named {args.site!r} (create it with create-site)", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {'WordPress' if export.format == 'wxr' else 'Disqus'} export, {len(export.posts)} posts")
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     """JSON lines in, one verdict per line out, in order; no storage, no site history."""
     from chalicelib import spam
@@ -120,6 +163,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("site")
     r.add_argument("name")
     r.set_defaults(func=cmd_revoke_token)
+
+    im = sub.add_parser("import", help="import a WordPress WXR or Disqus XML export (idempotent)")
+    im.add_argument("site")
+    im.add_argument("file")
+    im.set_defaults(func=cmd_import)
 
     sc = sub.add_parser("score", help="score JSON lines from FILE or stdin, one verdict per line")
     sc.add_argument("file", nargs="?")

@@ -217,6 +217,8 @@ class Comment(BaseModel):
     updated_at: str
     ip: str = ""
     user_agent: str = ""
+    origin_id: Optional[str] = None  # its number on the blog it was imported from (old links)
+    post_url: str = ""  # the permalink the importer found for its post
 
 
 class PublicComment(BaseModel):
@@ -229,6 +231,7 @@ class PublicComment(BaseModel):
     avatar: str
     content_html: str
     created_at: str
+    origin_id: Optional[str] = None  # the imported comment's old number ("comment-123" anchors)
 
     @classmethod
     def of(cls, comment: Comment) -> "PublicComment":
@@ -240,6 +243,7 @@ class PublicComment(BaseModel):
             avatar=comment.avatar,
             content_html=content_html(comment.content),
             created_at=comment.created_at,
+            origin_id=comment.origin_id,
         )
 
 
@@ -263,6 +267,7 @@ class ModeratorComment(PublicComment):
     verdict: dict[str, Any] = Field(default_factory=dict)
     version: int
     updated_at: str
+    post_url: str = ""
 
     @classmethod
     def of(cls, comment: Comment) -> "ModeratorComment":
@@ -278,6 +283,7 @@ class ModeratorComment(PublicComment):
             verdict=comment.verdict,
             version=comment.version,
             updated_at=comment.updated_at,
+            post_url=comment.post_url,
         )
 
 

@@ -270,6 +270,7 @@ class Service:
                 avatar=i["avatar"],
                 content_html=content_html(i["content"]),
                 created_at=i["created_at"],
+                origin_id=i.get("origin_id"),
             ).model_dump(mode="json")
             for i in items
         ]

@@ -16,6 +16,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
+| imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
+| post state (closed, first)| POST#{site}#{post}             | META          |                                           |
 
 `eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear. `ah`
 is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
@@ -45,6 +47,15 @@ Global secondary indexes, all sparse:
 | token check                             | GetItem TOKEN#{hash}                                        |
 | stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
 | revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
+| import: comments of a file              | TransactWriteItems of up to 20 comments (conditional puts of |
+|                                         | COMMENT + ORIGIN, NET, one ADD per post's COUNT)            |
+| export of a site / of one email         | Query `queue` per status / Query `email` + GetItem each     |
+
+Per-key rates at a viral post (1,000 comments/s, 100,000 views/s): ORIGIN items are written once by
+the importer and read only by a reply naming an old number (inside the submission's one
+BatchGetItem); a post's META item is read by every submission to it (reads scale: one item, strongly
+consistent reads at 1,000/s are within a partition's 3,000 RCU) and written only when a moderator
+opens or closes the post, or once by the post's first comment.
 No Scan anywhere.
 """
 from __future__ import annotations
@@ -67,7 +78,7 @@ if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not f
 PUBLIC_INDEX = "public"
 QUEUE_INDEX = "queue"
 EMAIL_INDEX = "email"
-PUBLIC_FIELDS = ["id", "parent_id", "author", "url", "avatar", "content", "created_at"]
+PUBLIC_FIELDS = ["id", "parent_id", "author", "url", "avatar", "content", "created_at", "origin_id"]
 IDEMPOTENCY_SECONDS = 24 * 3600
 
 
@@ -82,6 +93,15 @@ def learned_key(site: str) -> dict:
 
 def trust_key(site: str, author_hash: str) -> dict:
     return {"pk": f"SITE#{site}", "sk": f"TRUST#{author_hash}"}
+
+
+def trust_item(site: str, author_hash: str, email_hash: str, since: str) -> dict:
+    return {
+        **trust_key(site, author_hash),
+        "since": since,
+        "gsi3pk": email_pk(site, email_hash),  # erasure finds it by the email alone
+        "gsi3sk": f"TRUST#{author_hash}",
+    }
 
 
 def token_key(token_hash: str) -> dict:
@@ -118,6 +138,14 @@ def idempotency_key(site: str, digest: str) -> dict:
 
 def notified_key(site: str, comment_id: str, version: int) -> dict:
     return {"pk": f"NOTIFIED#{site}#{comment_id}#{version}", "sk": "NOTIFIED"}
+
+
+def origin_key(site: str, origin_id: str) -> dict:
+    return {"pk": f"ORIGIN#{site}#{origin_id}", "sk": "ORIGIN"}
+
+
+def post_meta_key(site: str, post_id: str) -> dict:
+    return {"pk": f"POST#{site}#{post_id}", "sk": "META"}
 
 
 def public_pk(site: str, post_id: str) -> str:
@@ -256,6 +284,14 @@ class Effects:
         self.learn = learn or {}
 
 
+class ImportEntry:
+    """One imported comment and, when it is still within the site's retention, its IP and user agent."""
+
+    def __init__(self, comment: Comment, network: dict | None = None):
+        self.comment = comment
+        self.network = network  # {"ip", "user_agent", "expires_at"}
+
+
 class IdempotentReplay(Exception):
     """The Idempotency-Key was used before; `answer` is what was answered then."""
 
@@ -281,7 +317,8 @@ def comment_item(comment: Comment) -> dict:
     data = comment.model_dump(exclude={"ip", "user_agent"})
     data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
     data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status), comment.id
-    data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
+    if comment.email_hash:  # an imported comment may have no email (anonymous Disqus posts)
+        data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
     if comment.status == "approved":
         data["gsi1pk"], data["gsi1sk"] = public_pk(comment.site, comment.post_id), comment.id
     return data
@@ -640,12 +677,7 @@ class DynamoStore:
             actions.append({"Update": self._count_update(after.site, after.post_id, effects.count_delta)})
             kinds.append("count")
         if effects.trust == "grant":
-            trust = {
-                **trust_key(after.site, effects.author_hash),
-                "since": after.updated_at,
-                "gsi3pk": email_pk(after.site, after.email_hash),  # erasure finds it by the email alone
-                "gsi3sk": f"TRUST#{effects.author_hash}",
-            }
+            trust = trust_item(after.site, effects.author_hash, after.email_hash, after.updated_at)
             actions.append({"Put": {"TableName": self.table, "Item": marshal(trust)}})
             kinds.append("trust")
         elif effects.trust == "revoke":
@@ -747,6 +779,91 @@ class DynamoStore:
         for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash)):
             self._call("delete_item", TableName=self.table, Key=marshal(key))
         return erased
+
+    # -- import --
+    def import_comments(self, entries: list["ImportEntry"]) -> list[bool]:
+        """Store imported comments, each with its ORIGIN item, network item and count, unless it is
+        there already (conditional puts: a second import of the same file writes nothing).
+        Returns, per entry, whether it was new. Up to 20 go in one transaction; when one of them
+        exists already the group is retried one by one."""
+        inserted: list[bool] = []
+        for group in chunks(entries, 20):
+            if len(group) > 1 and not self._transact(*self._import_actions(group)):
+                inserted.extend([True] * len(group))
+                continue
+            for entry in group:
+                inserted.append(not self._transact(*self._import_actions([entry])))
+        return inserted
+
+    def _import_actions(self, group: list["ImportEntry"]) -> tuple[list[dict], list[str]]:
+        actions: list[dict] = []
+        kinds: list[str] = []
+        counts: dict[tuple[str, str], int] = {}
+
+        def put(item: dict, kind: str) -> None:
+            actions.append(
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": marshal(item),
+                        "ConditionExpression": "attribute_not_exists(#pk)",
+                        "ExpressionAttributeNames": {"#pk": "pk"},
+                    }
+                }
+            )
+            kinds.append(kind)
+
+        for entry in group:
+            comment = entry.comment
+            put(comment_item(comment), "comment")
+            if comment.origin_id:
+                put({**origin_key(comment.site, comment.origin_id), "comment_id": comment.id, "post_id": comment.post_id}, "origin")
+            if entry.network:
+                put({**network_key(comment.site, comment.id), **entry.network}, "network")
+            if comment.status == "approved":
+                counts[(comment.site, comment.post_id)] = counts.get((comment.site, comment.post_id), 0) + 1
+        for (site, post_id), delta in counts.items():
+            actions.append({"Update": self._count_update(site, post_id, delta)})
+            kinds.append("count")
+        return actions, kinds
+
+    def grant_trust(self, site: str, author_hash: str, email_hash: str, since: str) -> None:
+        self._call("put_item", TableName=self.table, Item=marshal(trust_item(site, author_hash, email_hash, since)))
+
+    # -- post state: closed, first comment --
+    def get_post_state(self, site: str, post_id: str) -> dict:
+        item = self._call(
+            "get_item", TableName=self.table, Key=marshal(post_meta_key(site, post_id)), ConsistentRead=True
+        ).get("Item")
+        return unmarshal(item) if item else {}
+
+    def set_post_state(
+        self, site: str, post_id: str, *, closed: bool | None = None, first_comment_at: str | None = None
+    ) -> None:
+        """Open or close a post, and/or record its first comment's time (kept if an earlier one is known)."""
+        if closed is not None:
+            self._call(
+                "update_item",
+                TableName=self.table,
+                Key=marshal(post_meta_key(site, post_id)),
+                UpdateExpression="SET closed = :c",
+                ExpressionAttributeValues=marshal({":c": closed}),
+            )
+        if first_comment_at:
+            from botocore.exceptions import ClientError
+
+            try:
+                self._call(
+                    "update_item",
+                    TableName=self.table,
+                    Key=marshal(post_meta_key(site, post_id)),
+                    UpdateExpression="SET first_comment_at = :t",
+                    ConditionExpression="attribute_not_exists(first_comment_at) OR first_comment_at > :t",
+                    ExpressionAttributeValues=marshal({":t": first_comment_at}),
+                )
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise
 
     # -- moderator mail (the stream handler) --
     def was_notified(self, site: str, comment_id: str, version: int) -> bool:

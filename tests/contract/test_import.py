@@ -1,0 +1,103 @@
+"""Importing real WordPress and Disqus exports on moto and DynamoDB Local: public, threaded, counted, idempotent."""
+from __future__ import annotations
+
+import os
+
+from chalicelib.migrate.importer import import_export
+from chalicelib.migrate.parse import parse_export
+from tests.conftest import make_service, make_site
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures")
+
+
+def export_of(name: str):
+    with open(os.path.join(FIXTURES, name), "rb") as f:
+        return parse_export(f.read())
+
+
+def public_thread(service, post_id):
+    return service.list_public("blog", post_id, limit=100)
+
+
+def test_wordpress_export_imports_public_threaded_counted_and_once(store, keyring, clock):
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    export = export_of("cc-labs-wordpress.xml")
+    summary = import_export(service, "blog", export)
+    assert summary.imported == {"approved": 32}
+    assert summary.skipped == {"pingback": 17}
+
+    by_origin = {c.origin_id: c for c in export.comments}
+    for post_id in {c.post_id for c in export.comments}:
+        expected = sorted((c for c in export.comments if c.post_id == post_id), key=lambda c: c.created)
+        page = public_thread(service, post_id)
+        assert page["count"] == len(expected)
+        assert [c["origin_id"] for c in page["comments"]] == [c.origin_id for c in expected]  # original order
+        ids = {c["origin_id"]: c["id"] for c in page["comments"]}
+        for shown in page["comments"]:
+            parent = by_origin[shown["origin_id"]].parent_origin_id
+            assert shown["parent_id"] == (ids[parent] if parent else None)
+        assert all("email" not in c and "@" not in c["avatar"] for c in page["comments"])
+    counts = service.counts("blog", ["6", "212", "nope"])
+    assert counts == {"6": 3, "212": sum(1 for c in export.comments if c.post_id == "212"), "nope": 0}
+
+    again = import_export(service, "blog", export)
+    assert sum(again.imported.values()) == 0 and again.skipped["already imported"] == 32
+    assert service.counts("blog", ["6"]) == {"6": 3}  # the count did not move
+
+
+def test_regulars_become_trusted_and_moderators_see_the_import(store, keyring, clock):
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    import_export(service, "blog", export_of("cc-labs-wordpress.xml"))
+    email_hash = keyring.email_hash("blog", "eric@outhink.com")
+    context = store.load_submission_context("blog", service._author_hash(email_hash, "Eric"), None, False)
+    assert context.trusted
+    stranger = keyring.email_hash("blog", "stranger@example.com")
+    assert not store.load_submission_context("blog", service._author_hash(stranger, "Eric"), None, False).trusted
+    queue = service.queue("blog", "approved", limit=100)["comments"]
+    eric = next(c for c in queue if c["origin_id"] == "2")
+    assert eric["email"] == "eric@outhink.com" and eric["post_url"].startswith("http://labs.creativecommons.org/")
+    assert eric["ip"] == ""  # 2007 is far beyond the 30 days of retention
+
+
+def test_disqus_export_imports_once(store, keyring, clock):
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    export = export_of("yesilmavihayat-disqus.xml")
+    summary = import_export(service, "blog", export)
+    assert summary.imported == {"approved": 49} and summary.skipped == {"deleted": 2}
+    page = service.list_public("blog", "yorumlar", limit=100)
+    assert page["count"] == 49 and len(page["comments"]) == 49
+    assert page["next_cursor"] is None
+    assert import_export(service, "blog", export).skipped["already imported"] == 49
+
+
+RECENT = """<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item>
+<link>https://blog.example/p/</link><wp:post_id>9</wp:post_id><wp:comment_status>open</wp:comment_status>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author>Ann</wp:comment_author>
+<wp:comment_author_email>ann@example.com</wp:comment_author_email><wp:comment_author_IP>203.0.113.9</wp:comment_author_IP>
+<wp:comment_date_gmt>{recent}</wp:comment_date_gmt><wp:comment_content>new</wp:comment_content>
+<wp:comment_approved>0</wp:comment_approved></wp:comment>
+<wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_author>Bob</wp:comment_author>
+<wp:comment_author_email>bob@example.com</wp:comment_author_email><wp:comment_author_IP>203.0.113.10</wp:comment_author_IP>
+<wp:comment_date_gmt>{old}</wp:comment_date_gmt><wp:comment_content>old</wp:comment_content>
+<wp:comment_approved>spam</wp:comment_approved></wp:comment>
+</item></channel></rss>"""
+
+
+def test_pending_and_spam_keep_their_status_and_only_recent_ips_are_kept(store, keyring, clock):
+    import time
+
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    stamp = lambda t: time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))  # noqa: E731
+    data = RECENT.format(recent=stamp(clock.now - 86400), old=stamp(clock.now - 40 * 86400))
+    summary = import_export(service, "blog", parse_export(data.encode()))
+    assert summary.imported == {"pending": 1, "spam": 1}
+    pending = service.queue("blog", "pending")["comments"]
+    spam = service.queue("blog", "spam")["comments"]
+    assert [c["ip"] for c in pending] == ["203.0.113.9"]
+    assert [c["ip"] for c in spam] == [""]
+    assert service.counts("blog", ["9"]) == {"9": 0}
+    assert service.list_public("blog", "9")["comments"] == []
