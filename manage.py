@@ -33,6 +33,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         moderation_keys=args.moderation_key or [],
         disallowed_keys=args.disallowed_key or [],
         retention_days=args.retention_days,
+        spam_retention_days=args.spam_retention_days,
     )
     wiring.store().put_site(site)
     print(f"site {site.slug}: origins {', '.join(site.origins)}, moderation {site.moderation}")
@@ -152,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--moderation-key", action="append", help="WordPress 'comment moderation' key (repeatable)")
     s.add_argument("--disallowed-key", action="append", help="WordPress 'disallowed comment key' (repeatable)")
     s.add_argument("--retention-days", type=int, default=30, help="days to keep IP and user agent")
+    s.add_argument(
+        "--spam-retention-days", type=int, default=30, help="days before spam and trash are deleted (0: never)"
+    )
     s.set_defaults(func=cmd_create_site)
 
     t = sub.add_parser("create-token", help="create a moderator token; printed once, only a hash is stored")
@@ -182,9 +186,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "create-site" and args.flood_seconds < 0:
-        print("error: --flood-seconds must be 0 or more", file=sys.stderr)
-        return 2
+    if args.command == "create-site":
+        for option in ("flood_seconds", "spam_retention_days"):
+            if getattr(args, option) < 0:
+                print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
+                return 2
     from chalicelib.errors import StorageUnavailableError
 
     try:

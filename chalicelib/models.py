@@ -219,6 +219,8 @@ class Comment(BaseModel):
     user_agent: str = ""
     origin_id: Optional[str] = None  # its number on the blog it was imported from (old links)
     post_url: str = ""  # the permalink the importer found for its post
+    expires_at: Optional[int] = None  # DynamoDB TTL (epoch seconds): set only while spam or trash
+    network_expires_at: Optional[int] = None  # the NET item's TTL, as read with it; not stored here
 
 
 class PublicComment(BaseModel):
@@ -297,7 +299,8 @@ class Site(BaseModel):
     post_url_template: str = "{origin}/?p={post_id}"
     moderation_keys: list[str] = Field(default_factory=list)
     disallowed_keys: list[str] = Field(default_factory=list)
-    retention_days: int = 30
+    retention_days: int = 30  # days to keep a comment's IP and user agent
+    spam_retention_days: int = 30  # days a spam or trashed comment is kept (0: kept until deleted)
 
 
 class ModerationAction(BaseModel):

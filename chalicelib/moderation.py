@@ -208,6 +208,7 @@ class Service:
             email_hash=email_hash,
             created_at=created,
             updated_at=created,
+            expires_at=self._expiry(site, status, now),
         )
         guards = Guards(
             now=now,
@@ -338,13 +339,15 @@ class Service:
         if before.status not in allowed:
             raise IllegalTransitionError(f"cannot {action} a comment that is {before.status}")
         target = target or before.previous_status or "pending"
+        now = self.clock()
         after = before.model_copy(
             update={
                 "status": target,
                 "previous_status": before.status if target == "trash" else None,
                 "version": before.version + 1,
-                "updated_at": now_iso(self.clock()),
+                "updated_at": now_iso(now),
                 "taught": action if action in ("spam", "ham") else before.taught,
+                "expires_at": self._expiry(self.site(slug), target, now),
             }
         )
         effects = Effects(
@@ -352,6 +355,9 @@ class Service:
             trust="grant" if target == "approved" else "revoke" if action == "spam" else None,
             author_hash=self._author_hash(before.email_hash, before.author),
             learn=self._lesson(before, action),
+            duplicate_digest=(
+                self._duplicate_digest(before.email_hash, before.content) if after.expires_at != before.expires_at else None
+            ),
         )
         try:
             self.store.save_moderation(before, after, effects)
@@ -362,6 +368,14 @@ class Service:
                 ModeratorComment.of(current).model_dump(mode="json") if current else None,
             ) from None
         return ModeratorComment.of(after).model_dump(mode="json")
+
+    @staticmethod
+    def _expiry(site: Site, status: str, now: float) -> int | None:
+        """When DynamoDB's TTL deletes a comment: spam and trash after the site's setting, from the
+        moment they got there (as Akismet and Antispam Bee do); approved and pending never."""
+        if status not in ("spam", "trash") or site.spam_retention_days <= 0:
+            return None
+        return int(now) + site.spam_retention_days * 86400
 
     def _lesson(self, comment: Comment, action: str) -> dict[str, int]:
         """Counter deltas a spam/ham decision teaches the site (and what an earlier lesson un-teaches)."""

@@ -10,9 +10,11 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
 | moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
 | comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
-| comment's IP + UA        | COMMENT#{site}#{id}             | NET           | (TTL: gone after the site's retention)    |
+|                          |                                 |               | (TTL while spam/trash: spam retention)    |
+| comment's IP + UA        | COMMENT#{site}#{id}             | NET           | (TTL: the site's retention, never after   |
+|                          |                                 |               | its comment's)                            |
 | approved count of a post | POST#{site}#{post}              | COUNT         |                                           |
-| duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email                                     |
+| duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
@@ -41,7 +43,7 @@ Global secondary indexes, all sparse:
 | moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET      |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
 | moderation action                       | TransactWriteItems: conditional Update on version + count,  |
-|                                         | trust and learned stats in the same write                   |
+|                                         | trust, learned stats, the guard's and NET item's TTL        |
 | delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
 | erase an email                          | Query `email` on gsi3pk, then a transaction per comment     |
 | token check                             | GetItem TOKEN#{hash}                                        |
@@ -277,11 +279,13 @@ class Effects:
         trust: str | None = None,  # "grant" | "revoke"
         author_hash: str = "",  # whose trust: the keyed hash of the comment's email and name
         learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
+        duplicate_digest: str | None = None,  # the comment's expiry changed: its guard follows it
     ):
         self.count_delta = count_delta
         self.trust = trust
         self.author_hash = author_hash
         self.learn = learn or {}
+        self.duplicate_digest = duplicate_digest
 
 
 class ImportEntry:
@@ -314,7 +318,7 @@ _RETRYABLE = {
 
 def comment_item(comment: Comment) -> dict:
     """The COMMENT item of a comment, with the index keys its status calls for."""
-    data = comment.model_dump(exclude={"ip", "user_agent"})
+    data = comment.model_dump(exclude={"ip", "user_agent", "network_expires_at"})
     data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
     data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status), comment.id
     if comment.email_hash:  # an imported comment may have no email (anonymous Disqus posts)
@@ -331,6 +335,7 @@ def comment_from_item(item: dict, network: dict | None = None) -> Comment:
     if network:
         data["ip"] = network.get("ip", "")
         data["user_agent"] = network.get("user_agent", "")
+        data["network_expires_at"] = network.get("expires_at")
     return Comment.model_validate(data)
 
 
@@ -461,7 +466,8 @@ class DynamoStore:
                 op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             if values:
                 op["ExpressionAttributeValues"] = marshal(values)
-            op["ExpressionAttributeNames"] = {"#pk": "pk", **({"#until": "until"} if "#until" in condition else {})}
+            names = {"#pk": "pk", "#until": "until", "#expires": "expires_at"}
+            op["ExpressionAttributeNames"] = {k: v for k, v in names.items() if k in condition}
             actions.append({"Put": op})
             kinds.append(kind)
 
@@ -479,12 +485,15 @@ class DynamoStore:
             )
         put(comment_item(comment), "comment", "attribute_not_exists(#pk)")
         if guards.ip or guards.user_agent:
+            network_expiry = now + guards.retention_days * 86400
+            if comment.expires_at:  # never after its comment (a spam verdict expires it)
+                network_expiry = min(network_expiry, comment.expires_at)
             put(
                 {
                     **network_key(comment.site, comment.id),
                     "ip": guards.ip,
                     "user_agent": guards.user_agent,
-                    "expires_at": now + guards.retention_days * 86400,
+                    "expires_at": network_expiry,
                 },
                 "network",
                 "attribute_not_exists(#pk)",
@@ -495,9 +504,12 @@ class DynamoStore:
                 "comment_id": comment.id,
                 "gsi3pk": email_pk(comment.site, guards.email_hash),
                 "gsi3sk": comment.id,
+                "expires_at": comment.expires_at,  # the guard lives as long as its comment
             },
             "duplicate",
-            "attribute_not_exists(#pk)",
+            # A guard past its TTL belongs to a spam/trash comment DynamoDB has yet to delete: free.
+            "attribute_not_exists(#pk) OR #expires < :now",
+            {":now": now},
         )
         if guards.flood_seconds > 0:
             until = now + guards.flood_seconds
@@ -699,8 +711,55 @@ class DynamoStore:
                 }
             )
             kinds.append("learned")
-        if self._transact(actions, kinds):
+        if effects.duplicate_digest:
+            actions.append({"Update": self._guard_expiry(after, effects.duplicate_digest)})
+            kinds.append("duplicate")
+        if after.expires_at and (before.network_expires_at or 0) > after.expires_at:
+            # IP and user agent never outlive their comment; an earlier own expiry stays as it is.
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": marshal(network_key(after.site, after.id)),
+                        "UpdateExpression": "SET expires_at = :e",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": marshal({":e": after.expires_at}),
+                    }
+                }
+            )
+            kinds.append("network")
+        if "comment" in self._transact_besides(actions, kinds, {"duplicate", "network"}):
             raise ConflictError("the comment was changed by someone else")
+
+    def _guard_expiry(self, comment: Comment, digest: str) -> dict:
+        """The duplicate guard of a comment, rewritten with the comment's expiry (or none).
+
+        Written whole, so a guard DynamoDB already deleted comes back with a restored comment.
+        """
+        values = {":id": comment.id, ":g": email_pk(comment.site, comment.email_hash)}
+        expression = "SET comment_id = :id, gsi3pk = :g, gsi3sk = :id"
+        if comment.expires_at:
+            expression += ", expires_at = :e"
+            values[":e"] = comment.expires_at
+        else:
+            expression += " REMOVE expires_at"
+        return {
+            "TableName": self.table,
+            "Key": marshal(duplicate_key(comment.site, comment.post_id, digest)),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_not_exists(pk) OR comment_id = :id",
+            "ExpressionAttributeValues": marshal(values),
+        }
+
+    def _transact_besides(self, actions: list[dict], kinds: list[str], optional: set[str]) -> dict[str, list[dict]]:
+        """_transact, once more without the `optional` actions when only those failed their
+        conditions (a guard another comment owns now, a network item TTL deleted): they must not
+        block the change they go with."""
+        failed = self._transact(actions, kinds)
+        if failed and set(failed) <= optional:
+            kept = [(a, k) for a, k in zip(actions, kinds) if k not in optional]
+            failed = self._transact([a for a, _ in kept], [k for _, k in kept])
+        return failed
 
     def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None:
         """Remove a comment for good, with its network item, guard and its share of the count."""
@@ -732,8 +791,7 @@ class DynamoStore:
         if comment.status == "approved":
             actions.append({"Update": self._count_update(comment.site, comment.post_id, -1)})
             kinds.append("count")
-        failed = self._transact(actions, kinds)
-        if "comment" in failed:
+        if "comment" in self._transact_besides(actions, kinds, {"duplicate"}):
             raise ConflictError("the comment was changed by someone else")
 
     # -- erasure --
