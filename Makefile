@@ -43,7 +43,7 @@ bench: install
 	$(PY) bench/run.py
 
 package: install
-	$(PY) scripts/package.py
+	$(PY) scripts/package.py $(PACKAGE_ARGS)
 
 clean:
 	rm -rf build .pytest_cache

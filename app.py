@@ -175,7 +175,7 @@ def submit_comment(site: str) -> Response:
         submitted = wiring.service().submit(
             site,
             values,
-            ip=(request.context.get("identity") or {}).get("sourceIp") or "",
+            ip=viewer_ip(request),
             user_agent=request.headers.get("user-agent") or "",
             idempotency_key=(request.headers.get("idempotency-key") or "")[:255],
         )
@@ -207,6 +207,17 @@ def submit_comment(site: str) -> Response:
         )
         return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
     return json_response(result.model_dump(mode="json"), 201, cors_headers(site))
+
+
+def viewer_ip(request: Any) -> str:
+    """The sender's address: API Gateway's source IP, or behind CloudFront the viewer's address it
+    adds ("198.51.100.7:46532", "2001:db8::1:46532"), since API Gateway then sees an edge server."""
+    from chalicelib.config import get_settings
+
+    viewer = request.headers.get("cloudfront-viewer-address") if get_settings().behind_edge else None
+    if viewer and ":" in viewer:
+        return viewer.rpartition(":")[0].strip("[]")
+    return (request.context.get("identity") or {}).get("sourceIp") or ""
 
 
 class _TooLarge(Exception):

@@ -21,6 +21,7 @@ class Settings:
     # Set-up calls (create table, TTL, waiters) are rare and may be slow on a busy DynamoDB Local: they
     # get a patient client that never repeats them (a repeated CreateTable answers ResourceInUse).
     setup_timeout_seconds: float = 60.0
+    behind_edge: bool = False  # CloudFront in front: the viewer's address is in CloudFront-Viewer-Address
 
     @classmethod
     def from_env(cls, env: os._Environ | dict | None = None) -> "Settings":
@@ -32,6 +33,7 @@ class Settings:
             secret_file=env.get("REPLYBOX_SECRET_FILE") or None,
             secret_parameter=env.get("REPLYBOX_SECRET_PARAMETER") or None,
             site_cache_seconds=float(env.get("REPLYBOX_SITE_CACHE_SECONDS") or 60.0),
+            behind_edge=(env.get("REPLYBOX_BEHIND_EDGE") or "") == "1",
         )
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.deploy.conftest import need_cfn_lint
 
 
@@ -84,12 +86,88 @@ def test_the_notifier_reads_the_table_stream_and_reports_partial_failures(templa
     assert pattern["dynamodb"]["NewImage"] == {"sk": {"S": ["COMMENT"]}, "status": {"S": ["pending"]}}
 
 
-def test_the_api_is_throttled(template):
-    (setting,) = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
-    assert setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*"
-    assert setting["ThrottlingRateLimit"] == {"Ref": "ThrottleRateLimit"}
-    assert setting["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurstLimit"}
-    assert template["Parameters"]["ThrottleRateLimit"]["Default"] > 0
+def test_the_api_is_throttled_with_settings_a_busy_post_fits(template):
+    every, submit = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert every["ResourcePath"] == "/*" and every["HttpMethod"] == "*"
+    assert every["ThrottlingRateLimit"] == {"Ref": "ThrottleRateLimit"}
+    assert every["ThrottlingBurstLimit"] == {"Ref": "ThrottleBurstLimit"}
+    assert submit["ResourcePath"] == "/~1sites~1{site}~1comments" and submit["HttpMethod"] == "POST"
+    assert submit["ThrottlingRateLimit"] == {"Ref": "SubmitRateLimit"}
+    parameters = template["Parameters"]
+    # A real blog's defaults: a post on a news site's front page must not meet 429s at 25 requests/s.
+    assert parameters["ThrottleRateLimit"]["Default"] >= 500
+    assert parameters["ThrottleBurstLimit"]["Default"] >= parameters["ThrottleRateLimit"]["Default"]
+    assert 0 < parameters["SubmitRateLimit"]["Default"] <= parameters["ThrottleRateLimit"]["Default"]
+    concurrency = template["Resources"]["APIHandler"]["Properties"]["ReservedConcurrentExecutions"]
+    assert concurrency == {"Fn::If": ["HasApiConcurrency", {"Ref": "ApiConcurrency"}, {"Ref": "AWS::NoValue"}]}
+
+
+def _behaviour_for(distribution: dict, path: str) -> dict:
+    """The cache behaviour CloudFront picks for a path: the first pattern that matches, else the default."""
+    from fnmatch import fnmatchcase
+
+    config = distribution["Properties"]["DistributionConfig"]
+    for behaviour in config["CacheBehaviors"]:
+        if fnmatchcase(path, behaviour["PathPattern"]):
+            return behaviour
+    return config["DefaultCacheBehavior"]
+
+
+def test_the_edge_cache_is_an_option_keyed_on_what_public_answers_vary_by(template):
+    resources = template["Resources"]
+    assert template["Parameters"]["EdgeCache"]["Default"] == "false"
+    distribution = resources["EdgeDistribution"]
+    assert distribution["Condition"] == "HasEdgeCache"
+    public = resources["EdgePublicCachePolicy"]["Properties"]["CachePolicyConfig"]
+    key = public["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert set(key["QueryStringsConfig"]["QueryStrings"]) >= {"cursor", "limit", "post_id"}
+    assert key["QueryStringsConfig"]["QueryStringBehavior"] == "whitelist"
+    assert key["HeadersConfig"]["Headers"] == ["Origin"]  # no Authorization, no cookies in a shared answer
+    assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+    assert key["EnableAcceptEncodingGzip"] and key["EnableAcceptEncodingBrotli"]
+    assert public["DefaultTTL"] == 0  # the origin's Cache-Control decides
+    public_ref = {"Ref": "EdgePublicCachePolicy"}
+    for path in ("/sites/demo/posts/hello-world/comments", "/sites/demo/counts", "/widget.js"):
+        assert _behaviour_for(distribution, path)["CachePolicyId"] == public_ref, path
+    for path in ("/sites/demo/moderation/comments", "/sites/demo/moderation/comments/01J0", "/sites/demo/comments",
+                 "/sites/demo/form-token", "/moderate", "/sites/demo/moderation/bulk"):
+        behaviour = _behaviour_for(distribution, path)
+        assert behaviour["CachePolicyId"] == {"Ref": "EdgePassThroughCachePolicy"}, path
+    passing = resources["EdgePassThroughCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert passing["MaxTTL"] <= 1 and passing["DefaultTTL"] == 0  # moderation answers say no-store: never kept
+    headers = resources["EdgePassThroughRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]["HeadersConfig"]
+    assert "CloudFront-Viewer-Address" in headers["Headers"]  # the flood guard needs the reader's address
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["REPLYBOX_BEHIND_EDGE"] == {"Fn::If": ["HasEdgeCache", "1", ""]}
+    assert template["Outputs"]["EdgeUrl"]["Condition"] == "HasEdgeCache"
+
+
+def test_snapstart_needs_a_runtime_that_has_it(template):
+    from deploy.template import snapstart
+
+    with pytest.raises(ValueError, match="python3.12"):
+        snapstart(json.loads(json.dumps({**template, "Resources": {**template["Resources"], "APIHandler": {
+            "Properties": {**template["Resources"]["APIHandler"]["Properties"], "Runtime": "python3.11"}}}})))
+
+
+def test_snapstart_on_python312_lints_and_invokes_the_published_alias(template, tmp_path):
+    need_cfn_lint()
+    from pathlib import Path
+
+    from cfnlint.api import lint_file
+
+    from deploy.template import snapstart
+
+    template["Resources"]["APIHandler"]["Properties"]["Runtime"] = "python3.12"
+    started = snapstart(template)
+    function = started["Resources"]["APIHandler"]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": "PublishedVersions"} and function["AutoPublishAlias"]
+    body = json.dumps(started["Resources"]["RestAPI"])
+    assert "${APIHandlerAliaslive}" in body and "${APIHandler.Arn}" not in body
+    path = tmp_path / "snapstart.json"
+    path.write_text(json.dumps(started))
+    matches = lint_file(Path(path))
+    assert not matches, "\n".join(str(m) for m in matches)
 
 
 def test_the_zip_holds_only_the_app(packaged):
