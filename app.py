@@ -401,12 +401,12 @@ def moderation_get(site: str, comment_id: str) -> Response:
 @app.route("/sites/{site}/moderation/comments/{comment_id}", methods=["POST"], content_types=[JSON])
 @guarded
 def moderation_act(site: str, comment_id: str) -> Response:
-    """approve / hold / spam / ham / trash / restore, if the comment is still at `version`."""
+    """approve / hold / spam / ham / trash / restore / edit (with `content`), if the comment is still at `version`."""
     moderator(site)
     from chalicelib.models import ModerationAction
 
     action = ModerationAction.model_validate(_json_object())
-    return json_response(wiring.service().act(site, comment_id, action.action, action.version))
+    return json_response(wiring.service().act(site, comment_id, action.action, action.version, action.content))
 
 
 @app.route("/sites/{site}/moderation/comments/{comment_id}", methods=["DELETE"])
@@ -423,6 +423,25 @@ def moderation_bulk(site: str) -> Response:
     moderator(site)
     data = _json_object()
     return json_response(wiring.service().bulk(site, data.get("action"), data.get("ids")))
+
+
+@app.route("/sites/{site}/moderation/stats", methods=["GET"])
+@guarded
+def moderation_stats(site: str) -> Response:
+    """Counts of each tab and the discarded comments of the last 7 days (counts only)."""
+    moderator(site)
+    return json_response(wiring.service().stats(site))
+
+
+@app.route("/sites/{site}/moderation/empty", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_empty(site: str) -> Response:
+    """Delete one page of the spam or trash queue for good; repeat with `cursor` while next_cursor is set."""
+    moderator(site)
+    from chalicelib.models import EmptyRequest
+
+    request = EmptyRequest.model_validate(_json_object())
+    return json_response(wiring.service().empty(site, request.status, request.cursor))
 
 
 @app.route("/sites/{site}/moderation/erase", methods=["POST"], content_types=[JSON])

@@ -78,6 +78,23 @@ def _doc_models() -> dict[str, Any]:
 
         origin_allowed: bool
 
+    class DiscardDay(BaseModel):
+        day: str
+        total: int = Field(ge=0)
+        reasons: dict[str, int]
+
+    class ModerationStats(BaseModel):
+        """Tab counts stop at 1,000 (`capped` names those past it); discards are counts only."""
+
+        counts: dict[str, int]
+        capped: list[Status]
+        discarded: list[DiscardDay]
+
+    class EmptyResult(BaseModel):
+        deleted: int = Field(ge=0)
+        skipped: int = Field(ge=0)
+        next_cursor: Optional[str] = None
+
     class EraseResult(BaseModel):
         erased: int = Field(ge=0)
 
@@ -100,7 +117,8 @@ def _doc_models() -> dict[str, Any]:
 
     return {
         m.__name__: m
-        for m in (PublicPage, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError)
+        for m in (PublicPage, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
+                  DiscardDay, ModerationStats, EmptyResult)
     }
 
 
@@ -116,11 +134,12 @@ def _components() -> dict[str, Any]:
         "ModerationAction": models.ModerationAction,
         "BulkAction": models.BulkAction,
         "EraseRequest": models.EraseRequest,
+        "EmptyRequest": models.EmptyRequest,
         **_doc_models(),
     }
     schemas: dict[str, Any] = {}
     for name, model in named.items():
-        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest") else "serialization"
+        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest", "EmptyRequest") else "serialization"
         schema = model.model_json_schema(ref_template=REF, mode=mode)
         schemas.update(schema.pop("$defs", {}))
         schemas[name] = schema
@@ -327,7 +346,7 @@ def operations() -> dict[str, dict[str, dict]]:
                 tag="moderation", security=BEARER, params=[SITE, COMMENT_ID],
             ),
             "post": _operation(
-                "approve / hold / spam / ham / trash / restore, if the comment is still at `version`",
+                "approve / hold / spam / ham / trash / restore, or edit (with `content`), if the comment is still at `version`",
                 {"200": _ok(200, _ref("ModeratorComment")),
                  **_errors(400, *MODERATOR, 404, 409, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE, COMMENT_ID], body=_json_body("ModerationAction"),
@@ -343,6 +362,20 @@ def operations() -> dict[str, dict[str, dict]]:
                 "One action (or delete) on up to 100 comments",
                 {"200": _ok(200, _ref("BulkResult")), **_errors(400, *MODERATOR, 404, 409, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE], body=_json_body("BulkAction"),
+            )
+        },
+        "/sites/{site}/moderation/stats": {
+            "get": _operation(
+                "Counts of each status (up to 1,000) and the discarded comments of the last 7 days, by reason",
+                {"200": _ok(200, _ref("ModerationStats")), **_errors(400, *MODERATOR, 404, 503)},
+                tag="moderation", security=BEARER, params=[SITE],
+            )
+        },
+        "/sites/{site}/moderation/empty": {
+            "post": _operation(
+                "Delete one page of the spam or trash queue for good; repeat with `cursor` while `next_cursor` is set",
+                {"200": _ok(200, _ref("EmptyResult")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE], body=_json_body("EmptyRequest"),
             )
         },
         "/sites/{site}/moderation/erase": {

@@ -20,6 +20,14 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
 | post state (closed, first)| POST#{site}#{post}             | META          |                                           |
+| discards of a day (shard)| DISCARDS#{site}#{day}#{0-9}     | DISCARDS      | (TTL: 8 days)                             |
+
+A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
+added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
+it, all of a site's discards of a day: at 1,000 discarded comments/s that is 1,000 writes/s on one day,
+over a partition's 1,000 WCU/s, so each write picks one of 10 shards at random (about 100 writes/s a
+key) and the 7-day view reads all 70 keys in one BatchGetItem. A throttled counter write is dropped,
+never the answer (a bot must not learn it was caught).
 
 `eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear. `ah`
 is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
@@ -40,7 +48,11 @@ Global secondary indexes, all sparse:
 | idempotent replay                       | GetItem IDEM                                                |
 | public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
 | counts of posts                         | BatchGetItem COUNT items                                    |
-| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET      |
+| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET and  |
+|                                         | the replies' parents                                        |
+| tab counts (moderator page)             | Query `queue` on gsi2pk, Select=COUNT, stops past 1,000     |
+| empty spam / trash                      | Query `queue` page by page, a delete transaction per comment|
+| discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
 | moderation action                       | TransactWriteItems: conditional Update on version + count,  |
 |                                         | trust, learned stats, the guard's and NET item's TTL        |
@@ -150,6 +162,13 @@ def post_meta_key(site: str, post_id: str) -> dict:
     return {"pk": f"POST#{site}#{post_id}", "sk": "META"}
 
 
+DISCARD_SHARDS = 10  # see the DISCARDS item above
+
+
+def discards_key(site: str, day: str, shard: int) -> dict:
+    return {"pk": f"DISCARDS#{site}#{day}#{shard}", "sk": "DISCARDS"}
+
+
 def public_pk(site: str, post_id: str) -> str:
     return f"POST#{site}#{post_id}"
 
@@ -231,6 +250,10 @@ class Store(Protocol):
     def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]: ...
     def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]: ...
     def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]: ...
+    def get_comments(self, site: str, comment_ids: list[str]) -> dict[str, Comment]: ...
+    def count_queue(self, site: str, status: str, cap: int) -> int: ...
+    def count_discard(self, site: str, day: str, reason: str, expires_at: int) -> None: ...
+    def discard_counts(self, site: str, days: list[str]) -> dict[str, dict[str, int]]: ...
     def save_moderation(self, before: Comment, after: Comment, effects: "Effects") -> None: ...
     def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None: ...
     def email_items(self, site: str, email_hash: str) -> list[dict]: ...
@@ -439,7 +462,9 @@ class DynamoStore:
         )
 
     def _batch_get(self, keys: list[dict], projection: str | None = None) -> list[dict]:
-        """BatchGetItem of up to 100 keys, following UnprocessedKeys with a short bounded backoff."""
+        """BatchGetItem of any number of keys (100 a call), following UnprocessedKeys with a short bounded backoff."""
+        if len(keys) > 100:
+            return [item for start in range(0, len(keys), 100) for item in self._batch_get(keys[start : start + 100], projection)]
         request: dict = {"Keys": [marshal(k) for k in keys]}
         if projection:
             request["ProjectionExpression"] = projection
@@ -668,6 +693,60 @@ class DynamoStore:
             for net in self._batch_get([network_key(site, i["id"]) for i in items]):
                 networks[net["pk"]] = net
         return [comment_from_item(i, networks.get(i["pk"])) for i in items], last
+
+    def get_comments(self, site: str, comment_ids: list[str]) -> dict[str, Comment]:
+        """Comments by id (without their network items); missing ones are left out."""
+        if not comment_ids:
+            return {}
+        found = self._batch_get([comment_key(site, i) for i in comment_ids])
+        return {item["id"]: comment_from_item(item) for item in found if item.get("sk") == "COMMENT"}
+
+    def count_queue(self, site: str, status: str, cap: int) -> int:
+        """How many comments have this status, counted up to just past `cap` (Select=COUNT pages)."""
+        count, start = 0, None
+        while count <= cap:
+            kwargs: dict = dict(
+                TableName=self.table,
+                IndexName=QUEUE_INDEX,
+                KeyConditionExpression="gsi2pk = :pk",
+                ExpressionAttributeValues=marshal({":pk": queue_pk(site, status)}),
+                Select="COUNT",
+                Limit=cap + 1 - count,
+            )
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            answer = self._call("query", **kwargs)
+            count += answer.get("Count", 0)
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                break
+        return count
+
+    # -- the discard trace --
+    def count_discard(self, site: str, day: str, reason: str, expires_at: int) -> None:
+        import random
+
+        self._call(
+            "update_item",
+            TableName=self.table,
+            Key=marshal(discards_key(site, day, random.randrange(DISCARD_SHARDS))),
+            UpdateExpression="ADD #reason :one SET expires_at = :expires",
+            ExpressionAttributeNames={"#reason": f"reason#{reason}"},
+            ExpressionAttributeValues=marshal({":one": 1, ":expires": expires_at}),
+        )
+
+    def discard_counts(self, site: str, days: list[str]) -> dict[str, dict[str, int]]:
+        """day -> reason -> discarded comments, summed over the day's shards; days without any are left out."""
+        keys = [discards_key(site, day, shard) for day in days for shard in range(DISCARD_SHARDS)]
+        prefix = f"DISCARDS#{site}#"
+        counts: dict[str, dict[str, int]] = {}
+        for item in self._batch_get(keys):
+            day = item["pk"][len(prefix) :].rsplit("#", 1)[0]
+            reasons = counts.setdefault(day, {})
+            for name, value in item.items():
+                if name.startswith("reason#"):
+                    reasons[name[len("reason#") :]] = reasons.get(name[len("reason#") :], 0) + int(value)
+        return counts
 
     # -- moderation --
     def save_moderation(self, before: Comment, after: Comment, effects: Effects) -> None:
