@@ -33,6 +33,23 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
     )
 
 
+def public_json(body: Any, headers: dict | None = None) -> Response:
+    """A public read: cacheable at the edge for a few seconds, with an ETag, and 304 when the client has it."""
+    from chalicelib import httpcache
+
+    headers = dict(headers or {})
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    etag = httpcache.etag_of(text)
+    cache = {
+        "Cache-Control": httpcache.PUBLIC_READ,
+        "ETag": etag,
+        "Vary": httpcache.vary(headers.pop("Vary", None), "Accept-Encoding"),
+    }
+    if httpcache.not_modified(etag, app.current_request.headers.get("if-none-match")):
+        return Response(body="", status_code=304, headers={**headers, **cache})
+    return json_response(body, 200, {**headers, **cache})
+
+
 def error_status(exc: Exception) -> tuple[int, dict, dict]:
     """HTTP status, JSON body and headers for a domain error."""
     from pydantic import ValidationError as PydanticError
@@ -316,7 +333,7 @@ def public_comments(site: str, post_id: str) -> Response:
 
     query = app.current_request.query_params or {}
     page = wiring.service().list_public(site, unquote(post_id), query.get("limit", 50), query.get("cursor"))
-    return json_response(page, 200, cors_headers(site))
+    return public_json(page, cors_headers(site))
 
 
 @app.route("/sites/{site}/posts/{post_id}/comments", methods=["OPTIONS"])
@@ -332,7 +349,7 @@ def counts(site: str) -> Response:
     query = app.current_request.query_params
     # Chalice's getlist raises KeyError for a name that is not there at all.
     post_ids = list(dict.fromkeys(query.getlist("post_id"))) if query and "post_id" in query else []
-    return json_response(wiring.service().counts(site, post_ids), 200, cors_headers(site))
+    return public_json(wiring.service().counts(site, post_ids), cors_headers(site))
 
 
 @app.route("/sites/{site}/counts", methods=["OPTIONS"])

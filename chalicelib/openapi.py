@@ -307,8 +307,8 @@ def operations() -> dict[str, dict[str, dict]]:
         "/sites/{site}/posts/{post_id}/comments": {
             "get": _operation(
                 "Approved comments of a post, oldest first",
-                {"200": _ok(200, _ref("PublicPage")), **_errors(400, 404, 422, 503)},
-                tag="comments", params=[SITE, POST_ID, LIMIT, CURSOR],
+                {"200": _ok(200, _ref("PublicPage")), "304": _ok(304, None), **_errors(400, 404, 422, 503)},
+                tag="comments", params=[SITE, POST_ID, LIMIT, CURSOR, etag],
             )
         },
         "/sites/{site}/counts": {
@@ -316,11 +316,12 @@ def operations() -> dict[str, dict[str, dict]]:
                 "Approved comment counts of up to 100 posts",
                 {
                     "200": _ok(200, {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}),
+                    "304": _ok(304, None),
                     **_errors(400, 404, 422, 503),
                 },
                 tag="comments",
                 params=[SITE, _param("post_id", "query", {"type": "array", "items": {"type": "string"}, "maxItems": 100},
-                                     "A post id; repeat the parameter for more posts")],
+                                     "A post id; repeat the parameter for more posts"), etag],
             )
         },
         "/sites/{site}/origin-check": {
