@@ -77,6 +77,8 @@ def error_status(exc: Exception) -> tuple[int, dict, dict]:
         return 429, {"error": "flood", "message": str(exc)}, {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, errors.AuthError):
         return 401, {"error": "unauthorized", "message": str(exc)}, {"WWW-Authenticate": 'Bearer realm="replybox"'}
+    if isinstance(exc, errors.ClosedError):
+        return 403, {"error": "closed", "message": str(exc)}, {}
     if isinstance(exc, errors.ForbiddenError):
         return 403, {"error": "forbidden", "message": str(exc)}, {}
     if isinstance(exc, errors.StorageUnavailableError):
@@ -467,6 +469,16 @@ def moderation_erase(site: str) -> Response:
     """Right to erasure: every comment and datum of an email address on this site."""
     moderator(site)
     return json_response(wiring.service().erase(site, _json_object().get("email")))
+
+
+@app.route("/sites/{site}/moderation/posts/{post_id}", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_post(site: str, post_id: str) -> Response:
+    """Close a post to new comments, or open it again: {"closed": true|false}."""
+    moderator(site)
+    from urllib.parse import unquote
+
+    return json_response(wiring.service().set_closed(site, unquote(post_id), _json_object().get("closed")))
 
 
 # ---- avatars ------------------------------------------------------------------------------------------------

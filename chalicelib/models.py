@@ -350,6 +350,7 @@ class Site(BaseModel):
     disallowed_keys: list[str] = Field(default_factory=list)
     retention_days: int = 30  # days to keep a comment's IP and user agent
     spam_retention_days: int = 30  # days a spam or trashed comment is kept (0: kept until deleted)
+    close_after_days: int = 0  # WordPress's "close comments on posts older than N days"; 0 = never
 
 
 class ModerationAction(BaseModel):

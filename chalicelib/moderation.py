@@ -10,6 +10,7 @@ from . import spam
 from .errors import (
     AuthError,
     BadRequestError,
+    ClosedError,
     ConflictError,
     ForbiddenError,
     IllegalTransitionError,
@@ -156,19 +157,23 @@ class Service:
     ) -> Submitted:
         """Validate, score and store a comment in one transaction (after at most one batched read)."""
         comment_in = parse_comment(data)
-        if comment_in.parent_id and not is_ulid(comment_in.parent_id):
+        if comment_in.parent_id and not (is_ulid(comment_in.parent_id) or is_origin_number(comment_in.parent_id)):
             raise NotFoundError("the comment you reply to does not exist")
         now = self.clock()
         email_hash = self.keyring.email_hash(slug, comment_in.email)
         cached = self.cached_site(slug)
         author_hash = self._author_hash(email_hash, comment_in.author)
-        context = self.store.load_submission_context(slug, author_hash, comment_in.parent_id, cached is None)
+        context = self.store.load_submission_context(
+            slug, author_hash, comment_in.parent_id, cached is None, post_id=comment_in.post_id
+        )
         site = cached or (context.site and self._remember(context.site))
         if site is None:
             raise NotFoundError(f"no site named {slug!r}")
         if comment_in.post_url and not is_allowed(comment_in.post_url, site):
             raise ValidationError({"post_url": "must be a page of this blog (an allowed origin)"})
-        self._check_parent(comment_in, context)
+        comment_in = self._check_parent(comment_in, context)
+        if post_is_closed(site, context.post_state, now):
+            raise ClosedError("comments are closed on this post")
 
         state, age = self.keyring.check_form_token(slug, comment_in.form_token, now)
         submission = spam.Submission(
@@ -231,6 +236,7 @@ class Service:
             ip=ip,
             user_agent=user_agent,
             retention_days=site.retention_days,
+            first_comment=status != "spam" and not context.post_state.get("first_comment_at"),
         )
         try:
             self.store.insert_comment(comment, guards)
@@ -238,12 +244,21 @@ class Service:
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
         return Submitted(result, site, comment_in, verdict.decision)
 
-    def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> None:
+    def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> CommentIn:
+        """The parent must be an approved comment of the post. Named by an imported comment's old
+        number (comment_parent=123, ?replytocom=123), it is resolved to its id here; that it is
+        approved is then checked by the write's ConditionCheck, so the submission stays one read."""
+        if not comment_in.parent_id:
+            return comment_in
+        origin = context.parent_origin
+        if origin is not None:
+            if origin.get("post_id") != comment_in.post_id:
+                raise NotFoundError("the comment you reply to does not exist on this post")
+            return comment_in.model_copy(update={"parent_id": origin["comment_id"]})
         parent = context.parent
-        if comment_in.parent_id and (
-            parent is None or parent.post_id != comment_in.post_id or parent.status != "approved"
-        ):
+        if parent is None or parent.post_id != comment_in.post_id or parent.status != "approved":
             raise NotFoundError("the comment you reply to does not exist on this post")
+        return comment_in
 
     def _author_hash(self, email_hash: str, author: str) -> str:
         """Who a trust record is for: the email and the name together, as WordPress checks them."""
@@ -289,10 +304,11 @@ class Service:
 
     # ---- public reading ----
     def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> dict:
-        self.site(slug)
+        site = self.site(slug)
         limit = _page_size(limit)
         scope = f"public:{slug}:{post_id}"
         items, last = self.store.list_public(slug, post_id, limit, self.keyring.decode_cursor(scope, cursor))
+        state = items.pop(0) if items and items[0].get("sk") == "META" else None
         comments = [
             PublicComment(
                 id=i["id"],
@@ -312,7 +328,21 @@ class Service:
             "count": count,
             "comments": comments,
             "next_cursor": self.keyring.encode_cursor(scope, last),
+            # Read with the first page (the widget's question); a later page reads the item itself.
+            "closed": post_is_closed(
+                site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
+            ),
         }
+
+    def set_closed(self, slug: str, post_id: str, closed: Any) -> dict:
+        """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
+        self.site(slug)
+        if not isinstance(closed, bool):
+            raise ValidationError({"closed": "must be true or false"})
+        if not post_id or len(post_id) > 200:
+            raise ValidationError({"post_id": "must be 1 to 200 characters"})
+        self.store.set_post_state(slug, post_id, closed=closed)
+        return {"post_id": post_id, "closed": closed}
 
     def counts(self, slug: str, post_ids: list[str]) -> dict[str, int]:
         self.site(slug)
@@ -512,6 +542,25 @@ class Service:
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
         return {"erased": self.store.erase_items(slug, email_hash, keys)}
+
+
+def is_origin_number(value: str) -> bool:
+    """An imported comment's old number (WordPress comment_ID, Disqus id) as a theme's form sends it."""
+    return value.isdigit() and len(value) <= 40
+
+
+def post_is_closed(site: Site, state: dict, now: float) -> bool:
+    """Closed by a moderator (or the imported file), else by the site's close-after-days rule counted
+    from the post's first comment. A moderator's explicit `closed: false` reopens a post for good."""
+    if "closed" in state:
+        return bool(state["closed"])
+    first = state.get("first_comment_at")
+    if not site.close_after_days or not first:
+        return False
+    import calendar
+
+    started = calendar.timegm(time.strptime(first[:19], "%Y-%m-%dT%H:%M:%S"))
+    return now >= started + site.close_after_days * 86400
 
 
 def _page_size(limit: Any) -> int:

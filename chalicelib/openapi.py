@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     304: "Not modified (the ETag matched)",
     400: "The body, a parameter or the cursor cannot be read",
     401: "Missing or unknown moderator token",
-    403: "A moderator token of another site",
+    403: "A moderator token of another site; on a submission: comments are closed on the post",
     404: "Unknown site, post parent or comment",
     409: "Duplicate comment, or the comment changed since `version`",
     410: "The link has expired",
@@ -56,6 +56,13 @@ def _doc_models() -> dict[str, Any]:
         count: int = Field(ge=0)
         comments: list[PublicComment]
         next_cursor: Optional[str] = None
+        closed: bool = False  # new comments are refused: the widget says "Comments are closed"
+
+    class PostState(BaseModel):
+        """A post opened or closed by a moderator."""
+
+        post_id: str
+        closed: bool
 
     class QueuePage(BaseModel):
         """One status of the moderation queue, newest first."""
@@ -117,7 +124,7 @@ def _doc_models() -> dict[str, Any]:
 
     return {
         m.__name__: m
-        for m in (PublicPage, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
+        for m in (PublicPage, PostState, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
                   DiscardDay, ModerationStats, EmptyResult)
     }
 
@@ -292,7 +299,7 @@ def operations() -> dict[str, dict[str, dict]]:
                 {
                     "201": _ok(201, _ref("SubmitResult")),
                     "303": _ok(303, None, headers={"Location": {"schema": {"type": "string"}, "required": True}}),
-                    **_errors(400, 404, 409, 413, 415, 422, 429, 503, html=True, gateway=(415,)),
+                    **_errors(400, 403, 404, 409, 413, 415, 422, 429, 503, html=True, gateway=(415,)),
                 },
                 tag="comments", params=[SITE, idempotency], body=comment_body,
             )
@@ -384,6 +391,15 @@ def operations() -> dict[str, dict[str, dict]]:
                 "Erase every comment and stored datum of an email address on this site",
                 {"200": _ok(200, _ref("EraseResult")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE], body=_json_body("EraseRequest"),
+            )
+        },
+        "/sites/{site}/moderation/posts/{post_id}": {
+            "post": _operation(
+                "Close a post to new comments, or open it again (outranks the site's close-after-days rule)",
+                {"200": _ok(200, _ref("PostState")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE, POST_ID],
+                body={"required": True, "content": {JSON: {"schema": {
+                    "type": "object", "properties": {"closed": {"type": "boolean"}}, "required": ["closed"]}}}},
             )
         },
         "/sites/{site}/moderation/links/{token}": {
