@@ -117,11 +117,22 @@ def _thread(comments: list[dict]) -> dict[str | None, list[dict]]:
             {
                 **comment,
                 "href": safe_href(comment.get("url")),
-                "avatar_ok": bool(AVATAR.match(comment.get("avatar") or "")),
+                "avatar_svg": _avatar_svg(comment.get("avatar")),
                 "when": format_time(comment["created_at"]),
             }
         )
     return children
+
+
+def _avatar_svg(avatar_id: str | None) -> Any:
+    """The comment's identicon inline (no request per avatar), or None for an id that is not one."""
+    if not AVATAR.match(avatar_id or ""):
+        return None
+    from markupsafe import Markup
+
+    from chalicelib.avatars import inline_identicon
+
+    return Markup(inline_identicon(avatar_id))  # our own markup from a checked hex id
 
 
 def safe_href(url: str | None) -> str:

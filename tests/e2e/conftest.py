@@ -155,7 +155,9 @@ class _BlogHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         # /embed: its own post, two comments a page; anything else: the demo post, as another blog would show it.
-        post, size = ("embed-test", 2) if self.path.startswith("/embed") else ("massage-for-lower-back-pain", 100)
+        # /many: a post with many comments (requests per page view).
+        post, size = ("embed-test", 2) if self.path.startswith("/embed") else (
+            ("many-test", 100) if self.path.startswith("/many") else ("massage-for-lower-back-pain", 100))
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Another blog</title></head>
 <body><main><h1>Another blog's post</h1><p>Some words before the comments.</p>

@@ -271,6 +271,41 @@ def test_embedded_widget_on_another_origin_paginates_and_posts(stack, open_page)
     assert text in pending.inner_text()
 
 
+def test_a_page_with_many_comments_costs_few_requests(stack, open_page):
+    """Avatars are drawn in the page (no request each); the form token waits until the form is used."""
+    many = 30
+    ids = []
+    for n in range(many):
+        comment = stack.submit("many-test", author=f"Many Reader {n}", content=unique(f"Comment number {n}."))
+        stack.moderate(comment["id"], "approve")
+        ids.append(comment["id"])
+    page = open_page()
+    api_requests: list[str] = []
+    page.on("request", lambda r: api_requests.append(r.url) if r.url.startswith(stack.base) else None)
+    page.goto(stack.blog + "/many")
+    page.locator(f"#comment-{ids[-1]}").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".rb-comment svg.rb-avatar").count() >= many
+    assert not [u for u in api_requests if "/avatars/" in u]
+    assert not [u for u in api_requests if "/form-token" in u]  # a reader who only reads never asks for one
+    # The script, its stylesheet and one page of comments: not one request per comment.
+    assert len(api_requests) <= 3, api_requests
+    # The widget's identicon is the server's, cell for cell and in the same colour.
+    drawn = page.locator(f"#comment-{ids[0]} svg.rb-avatar").evaluate(
+        "svg => [...svg.querySelectorAll('rect')].map(r => [r.getAttribute('x') || '0', r.getAttribute('y') || '0'])"
+        ".concat([[svg.querySelector('g').getAttribute('fill'), '']])")
+    avatar = page.evaluate(f"fetch('{stack.base}/sites/demo/posts/many-test/comments?limit=1').then(r => r.json())")
+    server = page.request.get(f"{stack.base}/avatars/{avatar['comments'][0]['avatar']}.svg").text()
+    cells = [[x, y] for x, y in re.findall(r'<rect x="(\d+)" y="(\d+)"', server)]
+    assert drawn[1:-1] == cells and drawn[-1][0] == re.search(r'<g fill="([^"]+)"', server).group(1)
+
+    with page.expect_request(lambda r: "/form-token" in r.url):
+        page.get_by_role("textbox", name="Comment").focus()
+    page.get_by_role("textbox", name="Name").focus()
+    page.wait_for_timeout(200)
+    assert len([u for u in api_requests if "/form-token" in u]) == 1  # once, not on every focus
+
+
 def test_screenshots(stack, open_page, screenshots):
     """Pictures for docs/ (and for a person to look at): the blog post and the moderation page."""
     parent = stack.submit(DEMO_POST, author="Maria Lopez", url="https://example.org/maria",

@@ -64,13 +64,35 @@
   if (serverMore) setMore(serverMore.getAttribute("data-cursor"));
   if (root.getAttribute("data-rendered") !== "server") load(null);
   if (!/^0?$/.test(field("parent_id").value)) replyTo(field("parent_id").value, true);
-  getToken();
+  // The form token is asked for when someone starts on the form, not on every page view.
+  form.addEventListener("focusin", getToken, { once: true });
 
   function el(tag, props, text) {
     const node = document.createElement(tag);
     for (const k in props) k.includes("-") || k === "role" ? node.setAttribute(k, props[k]) : (node[k] = props[k]);
     if (text != null) node.textContent = text;
     return node;
+  }
+
+  // chalicelib/avatars.py's identicon drawn here: a page of comments costs no request per avatar.
+  function identicon(id) {
+    const svg = (tag, attrs) => {
+      const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+      for (const k in attrs) node.setAttribute(k, attrs[k]);
+      return node;
+    };
+    const bits = BigInt("0x" + id);
+    const picture = svg("svg", { viewBox: "0 0 60 60", class: "rb-avatar", width: 44, height: 44, "aria-hidden": "true", focusable: "false" });
+    picture.append(svg("rect", { width: 60, height: 60, fill: "#f2f2f2" }));
+    const cells = picture.appendChild(svg("g", { fill: "hsl(" + (bits % 360n) + ",55%,50%)" }));
+    for (let row = 0; row < 5; row++) {
+      for (let col = 0; col < 3; col++) {
+        if ((bits >> BigInt(8 + row * 3 + col)) & 1n) {
+          new Set([col, 4 - col]).forEach((x) => cells.append(svg("rect", { x: x * 10 + 5, y: row * 10 + 5, width: 10, height: 10 })));
+        }
+      }
+    }
+    return picture;
   }
 
   function field(name) {
@@ -202,9 +224,7 @@
     const li = el("li", { className: "rb-comment" + (pending ? " rb-pending" : ""), id: "comment-" + c.id });
     const body = li.appendChild(el("article", { className: "rb-body", "aria-label": "Comment by " + c.author }));
     const meta = body.appendChild(el("footer", { className: "rb-meta" }));
-    if (/^[0-9a-f]{20}$/.test(c.avatar)) {
-      meta.append(el("img", { className: "rb-avatar", src: API + "/avatars/" + c.avatar + ".svg", alt: "", width: 44, height: 44 }));
-    }
+    if (/^[0-9a-f]{20}$/.test(c.avatar)) meta.append(identicon(c.avatar));
     const href = c.url && safeHref(c.url);
     meta.appendChild(el("b", { className: "rb-author" }, href ? null : c.author))
       .append(href ? el("a", { href, rel: "nofollow ugc noopener" }, c.author) : "");
