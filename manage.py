@@ -16,28 +16,98 @@ def cmd_create_table(args: argparse.Namespace) -> int:
 
 
 def cmd_create_site(args: argparse.Namespace) -> int:
+    """A new site from the options given (with defaults), or with --update only those options changed."""
     from chalicelib import wiring
-    from chalicelib.moderation import origin_of
     from chalicelib.models import Site
 
-    bad = [o for o in args.origin if origin_of(o) is None]
-    if bad:
-        print(f"error: --origin must be like https://blog.example (got {bad[0]!r})", file=sys.stderr)
+    origins = _origins(args.origin or [])
+    if origins is None:
         return 2
-    site = Site(
-        slug=args.site,
-        origins=[origin_of(o) for o in args.origin],
-        moderation=args.moderation,
-        flood_seconds=args.flood_seconds,
-        post_url_template=args.post_url_template,
-        moderation_keys=args.moderation_key or [],
-        disallowed_keys=args.disallowed_key or [],
-        retention_days=args.retention_days,
-        spam_retention_days=args.spam_retention_days,
-    )
-    wiring.store().put_site(site)
+    store = wiring.store()
+    existing = store.get_site(args.site)
+    if existing is not None and not args.update:
+        print(f"error: site {args.site!r} exists; change it with --update (only the options you give) "
+              "or add-origin / remove-origin", file=sys.stderr)
+        return 1
+    if existing is None and args.update:
+        print(f"error: no site named {args.site!r} to update", file=sys.stderr)
+        return 1
+    if existing is None and not origins:
+        print("error: a new site needs at least one --origin", file=sys.stderr)
+        return 2
+    given = {
+        "origins": origins or None,
+        "moderation": args.moderation,
+        "flood_seconds": args.flood_seconds,
+        "post_url_template": args.post_url_template,
+        "moderation_keys": args.moderation_key,
+        "disallowed_keys": args.disallowed_key,
+        "retention_days": args.retention_days,
+        "spam_retention_days": args.spam_retention_days,
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    base = existing.model_dump() if existing else {"slug": args.site}
+    site = Site.model_validate({**base, **given})
+    store.put_site(site)
     print(f"site {site.slug}: origins {', '.join(site.origins)}, moderation {site.moderation}")
     return 0
+
+
+def cmd_show_site(args: argparse.Namespace) -> int:
+    from chalicelib import wiring
+
+    site = wiring.store().get_site(args.site)
+    if site is None:
+        print(f"error: no site named {args.site!r}", file=sys.stderr)
+        return 1
+    print(json.dumps(site.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_add_origin(args: argparse.Namespace) -> int:
+    return _change_origins(args, add=True)
+
+
+def cmd_remove_origin(args: argparse.Namespace) -> int:
+    return _change_origins(args, add=False)
+
+
+def _change_origins(args: argparse.Namespace, add: bool) -> int:
+    from chalicelib import wiring
+
+    origins = _origins([args.url])
+    if origins is None:
+        return 2
+    (origin,) = origins
+    store = wiring.store()
+    site = store.get_site(args.site)
+    if site is None:
+        print(f"error: no site named {args.site!r}", file=sys.stderr)
+        return 1
+    if add and origin in site.origins:
+        print(f"site {site.slug} already allows {origin}")
+        return 0
+    if not add and origin not in site.origins:
+        print(f"error: site {site.slug} does not allow {origin} (it allows {', '.join(site.origins)})", file=sys.stderr)
+        return 1
+    if not add and site.origins == [origin]:
+        print(f"error: {origin} is the last origin of site {site.slug}; add another first", file=sys.stderr)
+        return 1
+    changed = [*site.origins, origin] if add else [o for o in site.origins if o != origin]
+    store.put_site(site.model_copy(update={"origins": changed}))
+    print(f"site {site.slug}: origins {', '.join(changed)}")
+    return 0
+
+
+def _origins(urls: list[str]) -> list[str] | None:
+    """Each URL's origin (https://blog.example), or None after saying which one is not an origin."""
+    from chalicelib.moderation import origin_of
+
+    bad = [u for u in urls if origin_of(u) is None]
+    if bad:
+        print(f"error: an origin must be like https://blog.example (got {bad[0]!r})", file=sys.stderr)
+        return None
+    return list(dict.fromkeys(origin_of(u) for u in urls))
 
 
 def cmd_create_token(args: argparse.Namespace) -> int:
@@ -144,19 +214,29 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("create-table", help="create the DynamoDB table and its indexes").set_defaults(func=cmd_create_table)
 
-    s = sub.add_parser("create-site", help="create or update a site (a blog)")
+    s = sub.add_parser("create-site", help="create a site (a blog); with --update change only the options given")
     s.add_argument("site")
-    s.add_argument("--origin", action="append", required=True, help="allowed origin, e.g. https://blog.example")
-    s.add_argument("--moderation", choices=["all", "trusted", "auto"], default="trusted")
-    s.add_argument("--flood-seconds", type=int, default=15)
-    s.add_argument("--post-url-template", default="{origin}/?p={post_id}")
+    s.add_argument("--update", action="store_true", help="change an existing site: only the options given")
+    s.add_argument("--origin", action="append", help="allowed origin, e.g. https://blog.example (repeatable)")
+    s.add_argument("--moderation", choices=["all", "trusted", "auto"], help="default trusted")
+    s.add_argument("--flood-seconds", type=int, help="default 15")
+    s.add_argument("--post-url-template", help="default {origin}/?p={post_id}")
     s.add_argument("--moderation-key", action="append", help="WordPress 'comment moderation' key (repeatable)")
     s.add_argument("--disallowed-key", action="append", help="WordPress 'disallowed comment key' (repeatable)")
-    s.add_argument("--retention-days", type=int, default=30, help="days to keep IP and user agent")
-    s.add_argument(
-        "--spam-retention-days", type=int, default=30, help="days before spam and trash are deleted (0: never)"
-    )
+    s.add_argument("--retention-days", type=int, help="days to keep IP and user agent (default 30)")
+    s.add_argument("--spam-retention-days", type=int, help="days before spam and trash are deleted (0: never; default 30)")
     s.set_defaults(func=cmd_create_site)
+
+    sh = sub.add_parser("show-site", help="print a site's settings as JSON")
+    sh.add_argument("site")
+    sh.set_defaults(func=cmd_show_site)
+
+    for name, func, text in (("add-origin", cmd_add_origin, "allow one more origin"),
+                             ("remove-origin", cmd_remove_origin, "stop allowing an origin (never the last)")):
+        o = sub.add_parser(name, help=text)
+        o.add_argument("site")
+        o.add_argument("url")
+        o.set_defaults(func=func)
 
     t = sub.add_parser("create-token", help="create a moderator token; printed once, only a hash is stored")
     t.add_argument("site")
@@ -188,15 +268,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "create-site":
         for option in ("flood_seconds", "spam_retention_days"):
-            if getattr(args, option) < 0:
+            if (getattr(args, option) or 0) < 0:
                 print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
                 return 2
-    from chalicelib.errors import StorageUnavailableError
+    from botocore.exceptions import BotoCoreError
 
+    from chalicelib.errors import StorageUnavailableError
+    from scripts.local_env import use_local_environment
+
+    use_local_environment()
     try:
         return args.func(args)
-    except StorageUnavailableError as exc:
-        print(f"error: DynamoDB is not reachable ({exc}); is it running? (make run starts it)", file=sys.stderr)
+    except (StorageUnavailableError, BotoCoreError) as exc:
+        from chalicelib.config import get_settings
+
+        settings = get_settings()
+        where = settings.endpoint_url or f"AWS in {settings.region}"
+        print(f"error: DynamoDB at {where} is not reachable ({type(exc).__name__}: {exc}); "
+              "is make run running? (it starts DynamoDB Local)", file=sys.stderr)
         return 1
 
 

@@ -89,3 +89,111 @@ def test_score_reads_a_file_too(manage, tmp_path):
     path.write_text(json.dumps({"author": "A", "content": "hello"}) + "\n")
     result = manage("score", str(path))
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 1
+
+
+def test_create_site_refuses_an_existing_site_and_update_changes_only_what_is_given(manage):
+    assert manage("create-table").returncode == 0
+    assert manage("create-site", "blog", "--origin", "https://blog.example", "--moderation", "auto",
+                  "--flood-seconds", "5").returncode == 0
+    again = manage("create-site", "blog", "--origin", "https://other.example")
+    assert again.returncode == 1 and "--update" in again.stderr
+    updated = manage("create-site", "blog", "--update", "--moderation", "all")
+    assert updated.returncode == 0, updated.stderr
+    site = json.loads(manage("show-site", "blog").stdout)
+    assert site["origins"] == ["https://blog.example"]  # kept: not given
+    assert site["moderation"] == "all" and site["flood_seconds"] == 5
+    assert manage("create-site", "nosuch", "--update", "--moderation", "all").returncode == 1
+    assert manage("create-site", "fresh").returncode == 2  # a new site needs an origin
+
+
+def test_show_add_and_remove_origins_never_the_last(manage):
+    assert manage("create-table").returncode == 0
+    assert manage("create-site", "blog", "--origin", "https://blog.example").returncode == 0
+    shown = manage("show-site", "blog")
+    assert shown.returncode == 0
+    from chalicelib.models import Site
+
+    site = json.loads(shown.stdout)
+    assert set(site) == set(Site.model_fields)  # every setting of the site
+    assert site["origins"] == ["https://blog.example"] and site["moderation"] == "trusted"
+    assert site["flood_seconds"] == 15 and site["post_url_template"] == "{origin}/?p={post_id}"
+    assert manage("show-site", "nosuch").returncode == 1
+    assert manage("add-origin", "blog", "http://localhost:4000/some/page").returncode == 0
+    assert manage("add-origin", "blog", "http://localhost:4000").returncode == 0  # already there: no change
+    assert json.loads(manage("show-site", "blog").stdout)["origins"] == ["https://blog.example", "http://localhost:4000"]
+    assert manage("add-origin", "blog", "javascript:alert(1)").returncode == 2
+    assert manage("remove-origin", "blog", "https://nope.example").returncode == 1
+    assert manage("remove-origin", "blog", "https://blog.example").returncode == 0
+    last = manage("remove-origin", "blog", "http://localhost:4000")
+    assert last.returncode == 1 and "last origin" in last.stderr
+    assert json.loads(manage("show-site", "blog").stdout)["origins"] == ["http://localhost:4000"]
+
+
+def test_local_environment_is_make_runs_and_explicit_settings_win():
+    from scripts.local_env import ROOT as root
+    from scripts.local_env import local_environment
+
+    assert local_environment({}) == {
+        "DATA_DIR": os.path.join(root, ".data"), "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:8001",
+        "REPLYBOX_SECRET_FILE": os.path.join(root, ".data", "secret"), "AWS_DEFAULT_REGION": "us-east-1"}
+    moved = local_environment({"DDB_PORT": "9001", "DATA_DIR": "/srv/rb"})
+    assert moved["DYNAMODB_ENDPOINT_URL"] == "http://127.0.0.1:9001" and moved["REPLYBOX_SECRET_FILE"] == "/srv/rb/secret"
+    explicit = local_environment({"DYNAMODB_ENDPOINT_URL": "http://db:8000", "REPLYBOX_SECRET_FILE": "/k",
+                                  "AWS_DEFAULT_REGION": "eu-west-1"})
+    assert explicit["DYNAMODB_ENDPOINT_URL"] == "http://db:8000" and explicit["REPLYBOX_SECRET_FILE"] == "/k"
+    assert explicit["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert local_environment({"REPLYBOX_SECRET_PARAMETER": "/replybox/prod/secret"}) == {}  # on AWS
+
+
+def local_manage(stack, *args, **env):
+    """manage.py as a person runs it beside `make run`: from the project root, nothing exported but what
+    `make run` itself was given (DDB_PORT, DATA_DIR)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("AWS_", "REPLYBOX_", "DYNAMODB_")) and k not in ("DATA_DIR", "DDB_PORT")}
+    clean.update({"DDB_PORT": str(stack.ddb_port), "DATA_DIR": stack.data_dir, **env})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_manage_reaches_the_local_stack_with_no_exports(local_stack):
+    from tests.integration.test_local_stack import request
+
+    shown = local_manage(local_stack, "show-site", "demo")
+    assert shown.returncode == 0, shown.stderr
+    assert local_stack.url in json.loads(shown.stdout)["origins"]
+    made = local_manage(local_stack, "create-token", "demo", "--name", "probe")
+    assert made.returncode == 0, made.stderr
+    try:  # the same secret as the server's: the token it printed works there
+        status, _, _ = request(f"{local_stack.url}/sites/demo/moderation/comments",
+                               headers={"Authorization": f"Bearer {made.stdout.strip()}"})
+        assert status == 200
+    finally:
+        assert local_manage(local_stack, "revoke-token", "demo", "probe").returncode == 0
+
+
+def test_unreachable_dynamodb_names_the_endpoint_it_tried(local_stack):
+    from scripts import dynamodb_local
+
+    port = dynamodb_local.free_port()
+    for command in (["show-site", "demo"], ["create-table"]):
+        result = local_manage(local_stack, *command, DDB_PORT=str(port))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"http://127.0.0.1:{port}" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_origin_changes_apply_at_once_on_make_runs_server(local_stack):
+    from tests.integration.test_local_stack import request
+
+    origin = f"https://new-{uuid.uuid4().hex[:8]}.example"
+
+    def allowed() -> bool:
+        _, headers, _ = request(f"{local_stack.url}/sites/demo/counts?post_id=1", headers={"Origin": origin})
+        return headers.get("Access-Control-Allow-Origin") == origin
+
+    assert not allowed()  # and the site is now in the server's cache
+    assert local_manage(local_stack, "add-origin", "demo", origin).returncode == 0
+    try:
+        assert allowed()
+    finally:
+        assert local_manage(local_stack, "remove-origin", "demo", origin).returncode == 0
+    assert not allowed()
