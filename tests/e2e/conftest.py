@@ -31,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
-SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
+# build/ (ignored) by default: `make screenshots` points this at docs/screenshots to refresh the committed copies.
+SCREENSHOTS = os.path.abspath(os.environ.get("REPLYBOX_SCREENSHOTS") or os.path.join(ROOT, "build", "screenshots"))
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -208,7 +209,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         admin_env = {**env, "DYNAMODB_ENDPOINT_URL": f"http://127.0.0.1:{ddb_port}",
                      "REPLYBOX_SECRET_FILE": os.path.join(data_dir, "secret")}
         subprocess.run(
-            [sys.executable, os.path.join(ROOT, "manage.py"), "create-site", "demo", "--origin", base, "--origin", blog,
+            [sys.executable, os.path.join(ROOT, "manage.py"), "create-site", "demo", "--update", "--origin", base, "--origin", blog,
              "--flood-seconds", "0", "--post-url-template", "{origin}/demo"],
             cwd=ROOT, env=admin_env, check=True, capture_output=True, timeout=60,
         )
