@@ -33,6 +33,23 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
     )
 
 
+def public_json(body: Any, headers: dict | None = None) -> Response:
+    """A public read: cacheable at the edge for a few seconds, with an ETag, and 304 when the client has it."""
+    from chalicelib import httpcache
+
+    headers = dict(headers or {})
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    etag = httpcache.etag_of(text)
+    cache = {
+        "Cache-Control": httpcache.PUBLIC_READ,
+        "ETag": etag,
+        "Vary": httpcache.vary(headers.pop("Vary", None), "Accept-Encoding"),
+    }
+    if httpcache.not_modified(etag, app.current_request.headers.get("if-none-match")):
+        return Response(body="", status_code=304, headers={**headers, **cache})
+    return json_response(body, 200, {**headers, **cache})
+
+
 def error_status(exc: Exception) -> tuple[int, dict, dict]:
     """HTTP status, JSON body and headers for a domain error."""
     from pydantic import ValidationError as PydanticError
@@ -60,6 +77,8 @@ def error_status(exc: Exception) -> tuple[int, dict, dict]:
         return 429, {"error": "flood", "message": str(exc)}, {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, errors.AuthError):
         return 401, {"error": "unauthorized", "message": str(exc)}, {"WWW-Authenticate": 'Bearer realm="replybox"'}
+    if isinstance(exc, errors.ClosedError):
+        return 403, {"error": "closed", "message": str(exc)}, {}
     if isinstance(exc, errors.ForbiddenError):
         return 403, {"error": "forbidden", "message": str(exc)}, {}
     if isinstance(exc, errors.StorageUnavailableError):
@@ -316,7 +335,7 @@ def public_comments(site: str, post_id: str) -> Response:
 
     query = app.current_request.query_params or {}
     page = wiring.service().list_public(site, unquote(post_id), query.get("limit", 50), query.get("cursor"))
-    return json_response(page, 200, cors_headers(site))
+    return public_json(page, cors_headers(site))
 
 
 @app.route("/sites/{site}/posts/{post_id}/comments", methods=["OPTIONS"])
@@ -332,7 +351,7 @@ def counts(site: str) -> Response:
     query = app.current_request.query_params
     # Chalice's getlist raises KeyError for a name that is not there at all.
     post_ids = list(dict.fromkeys(query.getlist("post_id"))) if query and "post_id" in query else []
-    return json_response(wiring.service().counts(site, post_ids), 200, cors_headers(site))
+    return public_json(wiring.service().counts(site, post_ids), cors_headers(site))
 
 
 @app.route("/sites/{site}/counts", methods=["OPTIONS"])
@@ -401,12 +420,12 @@ def moderation_get(site: str, comment_id: str) -> Response:
 @app.route("/sites/{site}/moderation/comments/{comment_id}", methods=["POST"], content_types=[JSON])
 @guarded
 def moderation_act(site: str, comment_id: str) -> Response:
-    """approve / hold / spam / ham / trash / restore, if the comment is still at `version`."""
+    """approve / hold / spam / ham / trash / restore / edit (with `content`), if the comment is still at `version`."""
     moderator(site)
     from chalicelib.models import ModerationAction
 
     action = ModerationAction.model_validate(_json_object())
-    return json_response(wiring.service().act(site, comment_id, action.action, action.version))
+    return json_response(wiring.service().act(site, comment_id, action.action, action.version, action.content))
 
 
 @app.route("/sites/{site}/moderation/comments/{comment_id}", methods=["DELETE"])
@@ -425,12 +444,41 @@ def moderation_bulk(site: str) -> Response:
     return json_response(wiring.service().bulk(site, data.get("action"), data.get("ids")))
 
 
+@app.route("/sites/{site}/moderation/stats", methods=["GET"])
+@guarded
+def moderation_stats(site: str) -> Response:
+    """Counts of each tab and the discarded comments of the last 7 days (counts only)."""
+    moderator(site)
+    return json_response(wiring.service().stats(site))
+
+
+@app.route("/sites/{site}/moderation/empty", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_empty(site: str) -> Response:
+    """Delete one page of the spam or trash queue for good; repeat with `cursor` while next_cursor is set."""
+    moderator(site)
+    from chalicelib.models import EmptyRequest
+
+    request = EmptyRequest.model_validate(_json_object())
+    return json_response(wiring.service().empty(site, request.status, request.cursor))
+
+
 @app.route("/sites/{site}/moderation/erase", methods=["POST"], content_types=[JSON])
 @guarded
 def moderation_erase(site: str) -> Response:
     """Right to erasure: every comment and datum of an email address on this site."""
     moderator(site)
     return json_response(wiring.service().erase(site, _json_object().get("email")))
+
+
+@app.route("/sites/{site}/moderation/posts/{post_id}", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_post(site: str, post_id: str) -> Response:
+    """Close a post to new comments, or open it again: {"closed": true|false}."""
+    moderator(site)
+    from urllib.parse import unquote
+
+    return json_response(wiring.service().set_closed(site, unquote(post_id), _json_object().get("closed")))
 
 
 # ---- avatars ------------------------------------------------------------------------------------------------

@@ -46,6 +46,10 @@ class IllegalTransitionError(ReplyboxError):
     """A moderation action that does not apply to the comment's status."""
 
 
+class ClosedError(ReplyboxError):
+    """Comments are closed on this post (by a moderator, the imported file, or the site's age rule)."""
+
+
 class AuthError(ReplyboxError):
     """Missing, unknown or revoked moderator token."""
 

@@ -17,6 +17,11 @@ MAX_EMAIL = 100
 MAX_URL = 200
 MAX_CONTENT = 65525
 MAX_POST_ID = 200
+MAX_POST_TITLE = 300
+EXCERPT = 160  # characters of a parent comment shown beside a reply on /moderate
+
+# Why a comment waits for a moderator (recorded at submission, shown on /moderate).
+HeldBecause = Literal["first_comment", "spam_check", "policy_all"]
 
 # Form names of WordPress's wp-comments-post.php and Akismet's honeypot -> our field names.
 FORM_ALIASES = {
@@ -75,6 +80,7 @@ class CommentIn(BaseModel):
     url: str = ""
     content: str = ""
     post_url: str = ""
+    post_title: str = ""
     redirect_to: str = ""
     form_token: str = ""
     hp: str = ""
@@ -150,6 +156,16 @@ class CommentIn(BaseModel):
             return ""
         return v if len(v) <= 2000 else ""
 
+    @field_validator("post_title", mode="before")
+    @classmethod
+    def _post_title(cls, v: Any) -> str:
+        # Sent by the widget from document.title: a page's odd title is never the commenter's fault.
+        try:
+            v = _clean(v)
+        except ValueError:
+            return ""
+        return v[:MAX_POST_TITLE]
+
     @field_validator("hp", mode="before")
     @classmethod
     def _honeypot(cls, v: Any) -> str:
@@ -175,6 +191,16 @@ def parse_comment(data: dict[str, Any]) -> CommentIn:
         return CommentIn.model_validate(data)
     except ValidationError as exc:
         raise FieldsError(validation_messages(exc)) from None
+
+
+def parse_content(value: Any) -> str:
+    """A comment's text checked as a submission's `content` is (a moderator's edit); errors name the field."""
+    from .errors import ValidationError as FieldsError
+
+    try:
+        return _required(_clean(value, multiline=True), MAX_CONTENT)
+    except ValueError as exc:
+        raise FieldsError({"content": str(exc)}) from None
 
 
 def normalize_email(email: str) -> str:
@@ -215,10 +241,12 @@ class Comment(BaseModel):
     version: int = 1
     created_at: str
     updated_at: str
+    post_title: str = ""
+    held_because: Optional[HeldBecause] = None
     ip: str = ""
     user_agent: str = ""
     origin_id: Optional[str] = None  # its number on the blog it was imported from (old links)
-    post_url: str = ""  # the permalink the importer found for its post
+    post_url: str = ""  # the post's permalink: from the submission (or the importer)
     expires_at: Optional[int] = None  # DynamoDB TTL (epoch seconds): set only while spam or trash
     network_expires_at: Optional[int] = None  # the NET item's TTL, as read with it; not stored here
 
@@ -257,10 +285,29 @@ class SubmitResult(PublicComment):
     status: Literal["approved", "pending"]
 
 
+class ParentExcerpt(BaseModel):
+    """The start of the comment a reply answers, shown beside the reply on /moderate."""
+
+    id: str
+    author: str
+    status: Status
+    excerpt: str
+
+    @classmethod
+    def of(cls, comment: Comment) -> "ParentExcerpt":
+        text = " ".join(comment.content.split())
+        excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+        return cls(id=comment.id, author=comment.author, status=comment.status, excerpt=excerpt)
+
+
 class ModeratorComment(PublicComment):
     """The full view a moderator works from."""
 
     post_id: str
+    post_url: str = ""
+    post_title: str = ""
+    held_because: Optional[HeldBecause] = None
+    parent: Optional[ParentExcerpt] = None
     status: Status
     content: str
     email: str
@@ -269,14 +316,17 @@ class ModeratorComment(PublicComment):
     verdict: dict[str, Any] = Field(default_factory=dict)
     version: int
     updated_at: str
-    post_url: str = ""
 
     @classmethod
-    def of(cls, comment: Comment) -> "ModeratorComment":
+    def of(cls, comment: Comment, parent: Comment | None = None) -> "ModeratorComment":
         public = PublicComment.of(comment).model_dump()
         return cls(
             **public,
             post_id=comment.post_id,
+            post_url=comment.post_url,
+            post_title=comment.post_title,
+            held_because=comment.held_because,
+            parent=ParentExcerpt.of(parent) if parent else None,
             status=comment.status,
             content=comment.content,
             email=comment.email,
@@ -285,7 +335,6 @@ class ModeratorComment(PublicComment):
             verdict=comment.verdict,
             version=comment.version,
             updated_at=comment.updated_at,
-            post_url=comment.post_url,
         )
 
 
@@ -301,6 +350,7 @@ class Site(BaseModel):
     disallowed_keys: list[str] = Field(default_factory=list)
     retention_days: int = 30  # days to keep a comment's IP and user agent
     spam_retention_days: int = 30  # days a spam or trashed comment is kept (0: kept until deleted)
+    close_after_days: int = 0  # WordPress's "close comments on posts older than N days"; 0 = never
 
 
 class ModerationAction(BaseModel):
@@ -308,6 +358,7 @@ class ModerationAction(BaseModel):
 
     action: str
     version: Optional[int] = None
+    content: Optional[str] = None  # the new text, for `edit` only
 
 
 class BulkAction(BaseModel):
@@ -315,6 +366,13 @@ class BulkAction(BaseModel):
 
     action: str
     ids: list[str] = Field(max_length=100)
+
+
+class EmptyRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    status: Literal["spam", "trash"]
+    cursor: Optional[str] = None  # next_cursor of the previous call
 
 
 class EraseRequest(BaseModel):

@@ -10,10 +10,12 @@ from . import spam
 from .errors import (
     AuthError,
     BadRequestError,
+    ClosedError,
     ConflictError,
     ForbiddenError,
     IllegalTransitionError,
     NotFoundError,
+    StorageUnavailableError,
     ValidationError,
 )
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
     is_ulid,
     normalize_text,
     parse_comment,
+    parse_content,
 )
 from .secrets import Keyring
 from .storage import Effects, Guards, IdempotentReplay, Store, SubmissionContext
@@ -44,6 +47,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "restore": (frozenset({"trash"}), None),
 }
 LEARN_SPAM, LEARN_HAM = "s#", "h#"
+STATS_DAYS = 7  # discards shown on /moderate
+COUNT_CAP = 1000  # a tab's count stops here ("1000+"): counting reads the whole queue partition
+DISCARD_DAYS_KEPT = STATS_DAYS + 1
+EMPTY_PAGE = MAX_PAGE  # comments deleted by one call of `empty` (a delete transaction each)
 
 
 @dataclass
@@ -150,19 +157,23 @@ class Service:
     ) -> Submitted:
         """Validate, score and store a comment in one transaction (after at most one batched read)."""
         comment_in = parse_comment(data)
-        if comment_in.parent_id and not is_ulid(comment_in.parent_id):
+        if comment_in.parent_id and not (is_ulid(comment_in.parent_id) or is_origin_number(comment_in.parent_id)):
             raise NotFoundError("the comment you reply to does not exist")
         now = self.clock()
         email_hash = self.keyring.email_hash(slug, comment_in.email)
         cached = self.cached_site(slug)
         author_hash = self._author_hash(email_hash, comment_in.author)
-        context = self.store.load_submission_context(slug, author_hash, comment_in.parent_id, cached is None)
+        context = self.store.load_submission_context(
+            slug, author_hash, comment_in.parent_id, cached is None, post_id=comment_in.post_id
+        )
         site = cached or (context.site and self._remember(context.site))
         if site is None:
             raise NotFoundError(f"no site named {slug!r}")
         if comment_in.post_url and not is_allowed(comment_in.post_url, site):
             raise ValidationError({"post_url": "must be a page of this blog (an allowed origin)"})
-        self._check_parent(comment_in, context)
+        comment_in = self._check_parent(comment_in, context)
+        if post_is_closed(site, context.post_state, now):
+            raise ClosedError("comments are closed on this post")
 
         state, age = self.keyring.check_form_token(slug, comment_in.form_token, now)
         submission = spam.Submission(
@@ -192,6 +203,7 @@ class Service:
             status="approved" if status == "approved" else "pending",
         )
         if verdict.decision == "discard":
+            self._trace_discard(slug, now, verdict)
             return Submitted(result, site, comment_in, verdict.decision)
         comment = Comment(
             site=slug,
@@ -209,6 +221,9 @@ class Service:
             created_at=created,
             updated_at=created,
             expires_at=self._expiry(site, status, now),
+            post_url=comment_in.post_url or (comment_in.redirect_to if is_allowed(comment_in.redirect_to, site) else ""),
+            post_title=comment_in.post_title,
+            held_because=self._held_because(verdict.decision, site, context.trusted, status),
         )
         guards = Guards(
             now=now,
@@ -221,6 +236,7 @@ class Service:
             ip=ip,
             user_agent=user_agent,
             retention_days=site.retention_days,
+            first_comment=status != "spam" and not context.post_state.get("first_comment_at"),
         )
         try:
             self.store.insert_comment(comment, guards)
@@ -228,12 +244,21 @@ class Service:
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
         return Submitted(result, site, comment_in, verdict.decision)
 
-    def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> None:
+    def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> CommentIn:
+        """The parent must be an approved comment of the post. Named by an imported comment's old
+        number (comment_parent=123, ?replytocom=123), it is resolved to its id here; that it is
+        approved is then checked by the write's ConditionCheck, so the submission stays one read."""
+        if not comment_in.parent_id:
+            return comment_in
+        origin = context.parent_origin
+        if origin is not None:
+            if origin.get("post_id") != comment_in.post_id:
+                raise NotFoundError("the comment you reply to does not exist on this post")
+            return comment_in.model_copy(update={"parent_id": origin["comment_id"]})
         parent = context.parent
-        if comment_in.parent_id and (
-            parent is None or parent.post_id != comment_in.post_id or parent.status != "approved"
-        ):
+        if parent is None or parent.post_id != comment_in.post_id or parent.status != "approved":
             raise NotFoundError("the comment you reply to does not exist on this post")
+        return comment_in
 
     def _author_hash(self, email_hash: str, author: str) -> str:
         """Who a trust record is for: the email and the name together, as WordPress checks them."""
@@ -250,6 +275,27 @@ class Service:
             return "approved"
         return "pending"
 
+    @staticmethod
+    def _held_because(decision: str, site: Site, trusted: bool, status: str) -> str | None:
+        """Why a comment waits, in the moderator's terms; None when it went straight up."""
+        if status == "approved":
+            return None
+        if decision != "approve":
+            return "spam_check"
+        return "policy_all" if site.moderation == "all" else "first_comment"
+
+    def _trace_discard(self, slug: str, now: float, verdict: spam.Verdict) -> None:
+        """Count a discarded comment by day and its strongest reason: nothing of it is kept, but a
+        moderator can see that real comments might be lost. Best effort: a bot's answer never changes."""
+        reason = max(verdict.reasons, key=lambda r: r.score).rule if verdict.reasons else "unknown"
+        day = time.strftime("%Y-%m-%d", time.gmtime(now))
+        try:
+            self.store.count_discard(slug, day, reason, int(now) + DISCARD_DAYS_KEPT * 86400)
+        except StorageUnavailableError:
+            from .logs import log_event
+
+            log_event("warning", site=slug, error="discard count not stored")
+
     def form_token(self, slug: str) -> dict:
         self.site(slug)
         from .secrets import FORM_TOKEN_TTL
@@ -258,10 +304,11 @@ class Service:
 
     # ---- public reading ----
     def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> dict:
-        self.site(slug)
+        site = self.site(slug)
         limit = _page_size(limit)
         scope = f"public:{slug}:{post_id}"
         items, last = self.store.list_public(slug, post_id, limit, self.keyring.decode_cursor(scope, cursor))
+        state = items.pop(0) if items and items[0].get("sk") == "META" else None
         comments = [
             PublicComment(
                 id=i["id"],
@@ -281,7 +328,21 @@ class Service:
             "count": count,
             "comments": comments,
             "next_cursor": self.keyring.encode_cursor(scope, last),
+            # Read with the first page (the widget's question); a later page reads the item itself.
+            "closed": post_is_closed(
+                site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
+            ),
         }
+
+    def set_closed(self, slug: str, post_id: str, closed: Any) -> dict:
+        """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
+        self.site(slug)
+        if not isinstance(closed, bool):
+            raise ValidationError({"closed": "must be true or false"})
+        if not post_id or len(post_id) > 200:
+            raise ValidationError({"post_id": "must be 1 to 200 characters"})
+        self.store.set_post_state(slug, post_id, closed=closed)
+        return {"post_id": post_id, "closed": closed}
 
     def counts(self, slug: str, post_ids: list[str]) -> dict[str, int]:
         self.site(slug)
@@ -313,14 +374,48 @@ class Service:
         limit = _page_size(limit)
         scope = f"queue:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, limit, self.keyring.decode_cursor(scope, cursor))
+        parents = self.store.get_comments(slug, list({c.parent_id for c in comments if c.parent_id}))
         return {
             "status": status,
-            "comments": [ModeratorComment.of(c).model_dump(mode="json") for c in comments],
+            "comments": [ModeratorComment.of(c, parents.get(c.parent_id or "")).model_dump(mode="json") for c in comments],
             "next_cursor": self.keyring.encode_cursor(scope, last),
         }
 
+    def stats(self, slug: str) -> dict:
+        """Counts of each tab (up to COUNT_CAP) and the discards of the last STATS_DAYS days."""
+        counts = {status: self.store.count_queue(slug, status, COUNT_CAP) for status in STATUSES}
+        now = self.clock()
+        days = [time.strftime("%Y-%m-%d", time.gmtime(now - n * 86400)) for n in range(STATS_DAYS)]
+        discards = self.store.discard_counts(slug, days)
+        return {
+            "counts": {status: min(n, COUNT_CAP) for status, n in counts.items()},
+            "capped": [status for status, n in counts.items() if n > COUNT_CAP],
+            "discarded": [
+                {"day": day, "total": sum(discards.get(day, {}).values()), "reasons": discards.get(day, {})}
+                for day in days
+            ],
+        }
+
+    def empty(self, slug: str, status: str, cursor: str | None = None) -> dict:
+        """Delete one page (EMPTY_PAGE) of the spam or trash queue; `next_cursor` continues with the next.
+        A comment that changed since the page was read is left alone (counted in `skipped`)."""
+        if status not in ("spam", "trash"):
+            raise ValidationError({"status": "must be spam or trash"})
+        scope = f"empty:{slug}:{status}"
+        comments, last = self.store.list_queue(slug, status, EMPTY_PAGE, self.keyring.decode_cursor(scope, cursor))
+        deleted = skipped = 0
+        for comment in comments:
+            try:
+                self.store.delete_comment(comment, self._duplicate_digest(comment.email_hash, comment.content))
+                deleted += 1
+            except ConflictError:
+                skipped += 1
+        return {"deleted": deleted, "skipped": skipped, "next_cursor": self.keyring.encode_cursor(scope, last)}
+
     def get(self, slug: str, comment_id: str) -> dict:
-        return ModeratorComment.of(self._comment(slug, comment_id, full=True)).model_dump(mode="json")
+        comment = self._comment(slug, comment_id, full=True)
+        parent = self.store.get_comment(slug, comment.parent_id) if comment.parent_id else None
+        return ModeratorComment.of(comment, parent).model_dump(mode="json")
 
     def _comment(self, slug: str, comment_id: str, full: bool = False) -> Comment:
         comment = self.store.get_comment(slug, comment_id.upper(), full=full) if is_ulid(comment_id.upper()) else None
@@ -328,13 +423,25 @@ class Service:
             raise NotFoundError("no such comment")
         return comment
 
-    def act(self, slug: str, comment_id: str, action: str, version: int | None = None) -> dict:
-        """Apply a moderation action if the comment is still at `version`; returns the new full view."""
-        if not isinstance(action, str) or action not in TRANSITIONS:
-            raise ValidationError({"action": f"must be one of {', '.join(TRANSITIONS)}"})
+    def act(
+        self, slug: str, comment_id: str, action: str, version: int | None = None, content: str | None = None
+    ) -> dict:
+        """Apply a moderation action (or `edit` the text, given `content`) if the comment is still at
+        `version`; returns the new full view."""
+        if not isinstance(action, str) or (action not in TRANSITIONS and action != "edit"):
+            raise ValidationError({"action": f"must be one of {', '.join([*TRANSITIONS, 'edit'])}"})
+        if action == "edit":
+            if version is None:
+                raise ValidationError({"version": "is required to edit (the version you loaded)"})
+            content = parse_content(content)
         before = self._comment(slug, comment_id, full=True)
         if version is not None and version != before.version:
             raise ConflictError("the comment changed since you loaded it", ModeratorComment.of(before).model_dump(mode="json"))
+        if action == "edit":
+            after = before.model_copy(
+                update={"content": content, "version": before.version + 1, "updated_at": now_iso(self.clock())}
+            )
+            return self._save(before, after, Effects())
         allowed, target = TRANSITIONS[action]
         if before.status not in allowed:
             raise IllegalTransitionError(f"cannot {action} a comment that is {before.status}")
@@ -359,10 +466,13 @@ class Service:
                 self._duplicate_digest(before.email_hash, before.content) if after.expires_at != before.expires_at else None
             ),
         )
+        return self._save(before, after, effects)
+
+    def _save(self, before: Comment, after: Comment, effects: Effects) -> dict:
         try:
             self.store.save_moderation(before, after, effects)
         except ConflictError:
-            current = self.store.get_comment(slug, before.id, full=True)
+            current = self.store.get_comment(before.site, before.id, full=True)
             raise ConflictError(
                 "the comment changed since you loaded it",
                 ModeratorComment.of(current).model_dump(mode="json") if current else None,
@@ -432,6 +542,25 @@ class Service:
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
         return {"erased": self.store.erase_items(slug, email_hash, keys)}
+
+
+def is_origin_number(value: str) -> bool:
+    """An imported comment's old number (WordPress comment_ID, Disqus id) as a theme's form sends it."""
+    return value.isdigit() and len(value) <= 40
+
+
+def post_is_closed(site: Site, state: dict, now: float) -> bool:
+    """Closed by a moderator (or the imported file), else by the site's close-after-days rule counted
+    from the post's first comment. A moderator's explicit `closed: false` reopens a post for good."""
+    if "closed" in state:
+        return bool(state["closed"])
+    first = state.get("first_comment_at")
+    if not site.close_after_days or not first:
+        return False
+    import calendar
+
+    started = calendar.timegm(time.strptime(first[:19], "%Y-%m-%dT%H:%M:%S"))
+    return now >= started + site.close_after_days * 86400
 
 
 def _page_size(limit: Any) -> int:

@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     304: "Not modified (the ETag matched)",
     400: "The body, a parameter or the cursor cannot be read",
     401: "Missing or unknown moderator token",
-    403: "A moderator token of another site",
+    403: "A moderator token of another site; on a submission: comments are closed on the post",
     404: "Unknown site, post parent or comment",
     409: "Duplicate comment, or the comment changed since `version`",
     410: "The link has expired",
@@ -56,6 +56,13 @@ def _doc_models() -> dict[str, Any]:
         count: int = Field(ge=0)
         comments: list[PublicComment]
         next_cursor: Optional[str] = None
+        closed: bool = False  # new comments are refused: the widget says "Comments are closed"
+
+    class PostState(BaseModel):
+        """A post opened or closed by a moderator."""
+
+        post_id: str
+        closed: bool
 
     class QueuePage(BaseModel):
         """One status of the moderation queue, newest first."""
@@ -77,6 +84,23 @@ def _doc_models() -> dict[str, Any]:
         """The widget's question after a blocked call; it carries nothing else."""
 
         origin_allowed: bool
+
+    class DiscardDay(BaseModel):
+        day: str
+        total: int = Field(ge=0)
+        reasons: dict[str, int]
+
+    class ModerationStats(BaseModel):
+        """Tab counts stop at 1,000 (`capped` names those past it); discards are counts only."""
+
+        counts: dict[str, int]
+        capped: list[Status]
+        discarded: list[DiscardDay]
+
+    class EmptyResult(BaseModel):
+        deleted: int = Field(ge=0)
+        skipped: int = Field(ge=0)
+        next_cursor: Optional[str] = None
 
     class EraseResult(BaseModel):
         erased: int = Field(ge=0)
@@ -100,7 +124,8 @@ def _doc_models() -> dict[str, Any]:
 
     return {
         m.__name__: m
-        for m in (PublicPage, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError)
+        for m in (PublicPage, PostState, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
+                  DiscardDay, ModerationStats, EmptyResult)
     }
 
 
@@ -116,11 +141,12 @@ def _components() -> dict[str, Any]:
         "ModerationAction": models.ModerationAction,
         "BulkAction": models.BulkAction,
         "EraseRequest": models.EraseRequest,
+        "EmptyRequest": models.EmptyRequest,
         **_doc_models(),
     }
     schemas: dict[str, Any] = {}
     for name, model in named.items():
-        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest") else "serialization"
+        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest", "EmptyRequest") else "serialization"
         schema = model.model_json_schema(ref_template=REF, mode=mode)
         schemas.update(schema.pop("$defs", {}))
         schemas[name] = schema
@@ -273,7 +299,7 @@ def operations() -> dict[str, dict[str, dict]]:
                 {
                     "201": _ok(201, _ref("SubmitResult")),
                     "303": _ok(303, None, headers={"Location": {"schema": {"type": "string"}, "required": True}}),
-                    **_errors(400, 404, 409, 413, 415, 422, 429, 503, html=True, gateway=(415,)),
+                    **_errors(400, 403, 404, 409, 413, 415, 422, 429, 503, html=True, gateway=(415,)),
                 },
                 tag="comments", params=[SITE, idempotency], body=comment_body,
             )
@@ -288,8 +314,8 @@ def operations() -> dict[str, dict[str, dict]]:
         "/sites/{site}/posts/{post_id}/comments": {
             "get": _operation(
                 "Approved comments of a post, oldest first",
-                {"200": _ok(200, _ref("PublicPage")), **_errors(400, 404, 422, 503)},
-                tag="comments", params=[SITE, POST_ID, LIMIT, CURSOR],
+                {"200": _ok(200, _ref("PublicPage")), "304": _ok(304, None), **_errors(400, 404, 422, 503)},
+                tag="comments", params=[SITE, POST_ID, LIMIT, CURSOR, etag],
             )
         },
         "/sites/{site}/counts": {
@@ -297,11 +323,12 @@ def operations() -> dict[str, dict[str, dict]]:
                 "Approved comment counts of up to 100 posts",
                 {
                     "200": _ok(200, {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}),
+                    "304": _ok(304, None),
                     **_errors(400, 404, 422, 503),
                 },
                 tag="comments",
                 params=[SITE, _param("post_id", "query", {"type": "array", "items": {"type": "string"}, "maxItems": 100},
-                                     "A post id; repeat the parameter for more posts")],
+                                     "A post id; repeat the parameter for more posts"), etag],
             )
         },
         "/sites/{site}/origin-check": {
@@ -327,7 +354,7 @@ def operations() -> dict[str, dict[str, dict]]:
                 tag="moderation", security=BEARER, params=[SITE, COMMENT_ID],
             ),
             "post": _operation(
-                "approve / hold / spam / ham / trash / restore, if the comment is still at `version`",
+                "approve / hold / spam / ham / trash / restore, or edit (with `content`), if the comment is still at `version`",
                 {"200": _ok(200, _ref("ModeratorComment")),
                  **_errors(400, *MODERATOR, 404, 409, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE, COMMENT_ID], body=_json_body("ModerationAction"),
@@ -345,11 +372,34 @@ def operations() -> dict[str, dict[str, dict]]:
                 tag="moderation", security=BEARER, params=[SITE], body=_json_body("BulkAction"),
             )
         },
+        "/sites/{site}/moderation/stats": {
+            "get": _operation(
+                "Counts of each status (up to 1,000) and the discarded comments of the last 7 days, by reason",
+                {"200": _ok(200, _ref("ModerationStats")), **_errors(400, *MODERATOR, 404, 503)},
+                tag="moderation", security=BEARER, params=[SITE],
+            )
+        },
+        "/sites/{site}/moderation/empty": {
+            "post": _operation(
+                "Delete one page of the spam or trash queue for good; repeat with `cursor` while `next_cursor` is set",
+                {"200": _ok(200, _ref("EmptyResult")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE], body=_json_body("EmptyRequest"),
+            )
+        },
         "/sites/{site}/moderation/erase": {
             "post": _operation(
                 "Erase every comment and stored datum of an email address on this site",
                 {"200": _ok(200, _ref("EraseResult")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE], body=_json_body("EraseRequest"),
+            )
+        },
+        "/sites/{site}/moderation/posts/{post_id}": {
+            "post": _operation(
+                "Close a post to new comments, or open it again (outranks the site's close-after-days rule)",
+                {"200": _ok(200, _ref("PostState")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE, POST_ID],
+                body={"required": True, "content": {JSON: {"schema": {
+                    "type": "object", "properties": {"closed": {"type": "boolean"}}, "required": ["closed"]}}}},
             )
         },
         "/sites/{site}/moderation/links/{token}": {

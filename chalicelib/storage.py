@@ -19,7 +19,15 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
-| post state (closed, first)| POST#{site}#{post}             | META          |                                           |
+| post state (closed, first)| POST#{site}#{post}             | META          | public (gsi1sk `!META`: first in the post)|
+| discards of a day (shard)| DISCARDS#{site}#{day}#{0-9}     | DISCARDS      | (TTL: 8 days)                             |
+
+A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
+added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
+it, all of a site's discards of a day: at 1,000 discarded comments/s that is 1,000 writes/s on one day,
+over a partition's 1,000 WCU/s, so each write picks one of 10 shards at random (about 100 writes/s a
+key) and the 7-day view reads all 70 keys in one BatchGetItem. A throttled counter write is dropped,
+never the answer (a bot must not learn it was caught).
 
 `eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear. `ah`
 is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
@@ -35,12 +43,17 @@ Global secondary indexes, all sparse:
 
 | access pattern                          | served by                                                   |
 |-----------------------------------------|-------------------------------------------------------------|
-| submission: site, trust, learned, parent| one BatchGetItem (site skipped while cached)                |
+| submission: site, trust, learned, parent| one BatchGetItem (site skipped while cached); the parent is |
+| (or its ORIGIN item), the post's META   | read by id, or by its ORIGIN item when named by old number  |
 | submission: store comment + guards      | one TransactWriteItems (conditions enforce dup/flood/idem)  |
 | idempotent replay                       | GetItem IDEM                                                |
 | public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
 | counts of posts                         | BatchGetItem COUNT items                                    |
-| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET      |
+| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET and  |
+|                                         | the replies' parents                                        |
+| tab counts (moderator page)             | Query `queue` on gsi2pk, Select=COUNT, stops past 1,000     |
+| empty spam / trash                      | Query `queue` page by page, a delete transaction per comment|
+| discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
 | moderation action                       | TransactWriteItems: conditional Update on version + count,  |
 |                                         | trust, learned stats, the guard's and NET item's TTL        |
@@ -80,7 +93,10 @@ if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not f
 PUBLIC_INDEX = "public"
 QUEUE_INDEX = "queue"
 EMAIL_INDEX = "email"
-PUBLIC_FIELDS = ["id", "parent_id", "author", "url", "avatar", "content", "created_at", "origin_id"]
+PUBLIC_FIELDS = [
+    "id", "parent_id", "author", "url", "avatar", "content", "created_at", "origin_id",
+    "closed", "first_comment_at",  # of a post's META item, which leads the post's partition
+]
 IDEMPOTENCY_SECONDS = 24 * 3600
 
 
@@ -150,6 +166,13 @@ def post_meta_key(site: str, post_id: str) -> dict:
     return {"pk": f"POST#{site}#{post_id}", "sk": "META"}
 
 
+DISCARD_SHARDS = 10  # see the DISCARDS item above
+
+
+def discards_key(site: str, day: str, shard: int) -> dict:
+    return {"pk": f"DISCARDS#{site}#{day}#{shard}", "sk": "DISCARDS"}
+
+
 def public_pk(site: str, post_id: str) -> str:
     return f"POST#{site}#{post_id}"
 
@@ -211,11 +234,21 @@ def unmarshal(item: dict) -> dict:
 class SubmissionContext:
     """What one BatchGetItem brings back for a submission."""
 
-    def __init__(self, site: Site | None, trusted: bool, learned: dict | None, parent: Comment | None):
+    def __init__(
+        self,
+        site: Site | None,
+        trusted: bool,
+        learned: dict | None,
+        parent: Comment | None,
+        parent_origin: dict | None = None,
+        post_state: dict | None = None,
+    ):
         self.site = site
         self.trusted = trusted
         self.learned = learned
         self.parent = parent
+        self.parent_origin = parent_origin  # ORIGIN item when the parent was named by its old number
+        self.post_state = post_state or {}  # the post's META item: closed, first_comment_at
 
 
 class Store(Protocol):
@@ -223,7 +256,7 @@ class Store(Protocol):
     def put_site(self, site: Site) -> None: ...
     def get_site(self, slug: str) -> Site | None: ...
     def load_submission_context(
-        self, site: str, author_hash: str, parent_id: str | None, with_site: bool
+        self, site: str, author_hash: str, parent_id: str | None, with_site: bool, post_id: str | None = None
     ) -> SubmissionContext: ...
     def insert_comment(self, comment: Comment, guards: "Guards") -> None: ...
     def get_idempotent(self, site: str, digest: str) -> dict | None: ...
@@ -231,11 +264,21 @@ class Store(Protocol):
     def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]: ...
     def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]: ...
     def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]: ...
+    def get_comments(self, site: str, comment_ids: list[str]) -> dict[str, Comment]: ...
+    def count_queue(self, site: str, status: str, cap: int) -> int: ...
+    def count_discard(self, site: str, day: str, reason: str, expires_at: int) -> None: ...
+    def discard_counts(self, site: str, days: list[str]) -> dict[str, dict[str, int]]: ...
     def save_moderation(self, before: Comment, after: Comment, effects: "Effects") -> None: ...
     def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None: ...
     def email_items(self, site: str, email_hash: str) -> list[dict]: ...
     def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int: ...
     def put_token(self, site: str, name: str, token_hash: str) -> None: ...
+    def import_comments(self, entries: list["ImportEntry"]) -> list[bool]: ...
+    def grant_trust(self, site: str, author_hash: str, email_hash: str, since: str) -> None: ...
+    def get_post_state(self, site: str, post_id: str, *, consistent: bool = True) -> dict: ...
+    def set_post_state(
+        self, site: str, post_id: str, *, closed: bool | None = None, first_comment_at: str | None = None
+    ) -> None: ...
     def get_token(self, token_hash: str) -> dict | None: ...
     def revoke_token(self, site: str, name: str) -> bool: ...
 
@@ -256,6 +299,7 @@ class Guards:
         ip: str = "",
         user_agent: str = "",
         retention_days: int = 30,
+        first_comment: bool = False,
     ):
         self.now = now
         self.duplicate_digest = duplicate_digest
@@ -267,6 +311,7 @@ class Guards:
         self.ip = ip
         self.user_agent = user_agent
         self.retention_days = retention_days
+        self.first_comment = first_comment  # the post has no first_comment_at yet: this write sets it
 
 
 class Effects:
@@ -418,28 +463,38 @@ class DynamoStore:
 
     # -- submission --
     def load_submission_context(
-        self, site: str, author_hash: str, parent_id: str | None, with_site: bool
+        self, site: str, author_hash: str, parent_id: str | None, with_site: bool, post_id: str | None = None
     ) -> SubmissionContext:
+        """One BatchGetItem: trust, learned stats, the site (unless cached), the parent (by id, or its
+        ORIGIN item when named by an imported comment's old number) and the post's META item."""
         keys = [trust_key(site, author_hash), learned_key(site)]
         if with_site:
             keys.append(site_key(site))
-        if parent_id:
-            keys.append(comment_key(site, parent_id))
+        by_number = bool(parent_id and parent_id.isdigit())
+        parent_key = (origin_key(site, parent_id) if by_number else comment_key(site, parent_id)) if parent_id else None
+        if parent_key:
+            keys.append(parent_key)
+        if post_id:
+            keys.append(post_meta_key(site, post_id))
         found = self._batch_get(keys)
         by_sk = {}
         for item in found:
             by_sk[(item["pk"], item["sk"])] = item
         site_item = by_sk.get(tuple(site_key(site).values()))
-        parent_item = by_sk.get(tuple(comment_key(site, parent_id).values())) if parent_id else None
+        parent_item = by_sk.get(tuple(parent_key.values())) if parent_key else None
         return SubmissionContext(
             site=_site_from_item(site_item) if site_item else None,
             trusted=tuple(trust_key(site, author_hash).values()) in by_sk,
             learned=by_sk.get(tuple(learned_key(site).values())),
-            parent=comment_from_item(parent_item) if parent_item else None,
+            parent=comment_from_item(parent_item) if parent_item and not by_number else None,
+            parent_origin=parent_item if by_number else None,
+            post_state=by_sk.get(tuple(post_meta_key(site, post_id).values())) if post_id else None,
         )
 
     def _batch_get(self, keys: list[dict], projection: str | None = None) -> list[dict]:
-        """BatchGetItem of up to 100 keys, following UnprocessedKeys with a short bounded backoff."""
+        """BatchGetItem of any number of keys (100 a call), following UnprocessedKeys with a short bounded backoff."""
+        if len(keys) > 100:
+            return [item for start in range(0, len(keys), 100) for item in self._batch_get(keys[start : start + 100], projection)]
         request: dict = {"Keys": [marshal(k) for k in keys]}
         if projection:
             request["ProjectionExpression"] = projection
@@ -537,6 +592,20 @@ class DynamoStore:
         if comment.status == "approved":
             actions.append({"Update": self._count_update(comment.site, comment.post_id, 1)})
             kinds.append("count")
+        if guards.first_comment:  # only while the post has none: the hot post's META is not rewritten
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": marshal(post_meta_key(comment.site, comment.post_id)),
+                        "UpdateExpression": f"SET first_comment_at = if_not_exists(first_comment_at, :t), {META_INDEX_SET}",
+                        "ExpressionAttributeValues": marshal(
+                            {":t": comment.created_at, **_meta_index_values(comment.site, comment.post_id)}
+                        ),
+                    }
+                }
+            )
+            kinds.append("post")
         failed = self._transact(actions, kinds)
         if not failed:
             return
@@ -619,35 +688,41 @@ class DynamoStore:
         return comment_from_item(items["COMMENT"], items.get("NET"))
 
     def _query_page(
-        self, index: str, key: str, value: str, *, forward: bool, limit: int, start: dict | None
+        self, index: str, key: str, value: str, *, forward: bool, limit: int, start: dict | None, head: str = ""
     ) -> tuple[list[dict], dict | None]:
         """One page of a Query on an index partition; the start key of the next page or None.
 
         It asks for one item more than the page: DynamoDB's own LastEvaluatedKey is set whenever the
         page is full, so a post with exactly `limit` comments would hand out a cursor to nothing.
+        `head` names the sk of an item that sorts first in the partition and is not part of the page
+        (a post's META): on the first page it is asked for too and returned first, apart.
         """
+        lift = bool(head) and not start
         kwargs: dict = dict(
             TableName=self.table,
             IndexName=index,
             KeyConditionExpression=f"{key} = :pk",
             ExpressionAttributeValues=marshal({":pk": value}),
             ScanIndexForward=forward,
-            Limit=limit + 1,
+            Limit=limit + 1 + lift,
         )
         if start:
             kwargs["ExclusiveStartKey"] = marshal(start)
         answer = self._call("query", **kwargs)
         items = [unmarshal(i) for i in answer.get("Items", [])]
+        lifted = [items.pop(0)] if lift and items and items[0].get("sk") == head else []
         if len(items) > limit:
             items = items[:limit]
             sort_key = key[:-2] + "sk"  # gsi1pk -> gsi1sk
-            return items, {name: items[-1][name] for name in ("pk", "sk", key, sort_key)}
+            return lifted + items, {name: items[-1][name] for name in ("pk", "sk", key, sort_key)}
         last = answer.get("LastEvaluatedKey")  # only when DynamoDB stopped at its 1 MB page size
-        return items, unmarshal(last) if last else None
+        return lifted + items, unmarshal(last) if last else None
 
     def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]:
+        """Approved comments of a post; on the first page the post's META item comes first (sk META):
+        it sorts before every id in the public index, so the closed state costs no second read."""
         return self._query_page(
-            PUBLIC_INDEX, "gsi1pk", public_pk(site, post_id), forward=True, limit=limit, start=start
+            PUBLIC_INDEX, "gsi1pk", public_pk(site, post_id), forward=True, limit=limit, start=start, head="META"
         )
 
     def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]:
@@ -668,6 +743,60 @@ class DynamoStore:
             for net in self._batch_get([network_key(site, i["id"]) for i in items]):
                 networks[net["pk"]] = net
         return [comment_from_item(i, networks.get(i["pk"])) for i in items], last
+
+    def get_comments(self, site: str, comment_ids: list[str]) -> dict[str, Comment]:
+        """Comments by id (without their network items); missing ones are left out."""
+        if not comment_ids:
+            return {}
+        found = self._batch_get([comment_key(site, i) for i in comment_ids])
+        return {item["id"]: comment_from_item(item) for item in found if item.get("sk") == "COMMENT"}
+
+    def count_queue(self, site: str, status: str, cap: int) -> int:
+        """How many comments have this status, counted up to just past `cap` (Select=COUNT pages)."""
+        count, start = 0, None
+        while count <= cap:
+            kwargs: dict = dict(
+                TableName=self.table,
+                IndexName=QUEUE_INDEX,
+                KeyConditionExpression="gsi2pk = :pk",
+                ExpressionAttributeValues=marshal({":pk": queue_pk(site, status)}),
+                Select="COUNT",
+                Limit=cap + 1 - count,
+            )
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            answer = self._call("query", **kwargs)
+            count += answer.get("Count", 0)
+            start = answer.get("LastEvaluatedKey")
+            if not start:
+                break
+        return count
+
+    # -- the discard trace --
+    def count_discard(self, site: str, day: str, reason: str, expires_at: int) -> None:
+        import random
+
+        self._call(
+            "update_item",
+            TableName=self.table,
+            Key=marshal(discards_key(site, day, random.randrange(DISCARD_SHARDS))),
+            UpdateExpression="ADD #reason :one SET expires_at = :expires",
+            ExpressionAttributeNames={"#reason": f"reason#{reason}"},
+            ExpressionAttributeValues=marshal({":one": 1, ":expires": expires_at}),
+        )
+
+    def discard_counts(self, site: str, days: list[str]) -> dict[str, dict[str, int]]:
+        """day -> reason -> discarded comments, summed over the day's shards; days without any are left out."""
+        keys = [discards_key(site, day, shard) for day in days for shard in range(DISCARD_SHARDS)]
+        prefix = f"DISCARDS#{site}#"
+        counts: dict[str, dict[str, int]] = {}
+        for item in self._batch_get(keys):
+            day = item["pk"][len(prefix) :].rsplit("#", 1)[0]
+            reasons = counts.setdefault(day, {})
+            for name, value in item.items():
+                if name.startswith("reason#"):
+                    reasons[name[len("reason#") :]] = reasons.get(name[len("reason#") :], 0) + int(value)
+        return counts
 
     # -- moderation --
     def save_moderation(self, before: Comment, after: Comment, effects: Effects) -> None:
@@ -889,9 +1018,9 @@ class DynamoStore:
         self._call("put_item", TableName=self.table, Item=marshal(trust_item(site, author_hash, email_hash, since)))
 
     # -- post state: closed, first comment --
-    def get_post_state(self, site: str, post_id: str) -> dict:
+    def get_post_state(self, site: str, post_id: str, *, consistent: bool = True) -> dict:
         item = self._call(
-            "get_item", TableName=self.table, Key=marshal(post_meta_key(site, post_id)), ConsistentRead=True
+            "get_item", TableName=self.table, Key=marshal(post_meta_key(site, post_id)), ConsistentRead=consistent
         ).get("Item")
         return unmarshal(item) if item else {}
 
@@ -904,8 +1033,8 @@ class DynamoStore:
                 "update_item",
                 TableName=self.table,
                 Key=marshal(post_meta_key(site, post_id)),
-                UpdateExpression="SET closed = :c",
-                ExpressionAttributeValues=marshal({":c": closed}),
+                UpdateExpression=f"SET closed = :c, {META_INDEX_SET}",
+                ExpressionAttributeValues=marshal({":c": closed, **_meta_index_values(site, post_id)}),
             )
         if first_comment_at:
             from botocore.exceptions import ClientError
@@ -915,9 +1044,9 @@ class DynamoStore:
                     "update_item",
                     TableName=self.table,
                     Key=marshal(post_meta_key(site, post_id)),
-                    UpdateExpression="SET first_comment_at = :t",
+                    UpdateExpression=f"SET first_comment_at = :t, {META_INDEX_SET}",
                     ConditionExpression="attribute_not_exists(first_comment_at) OR first_comment_at > :t",
-                    ExpressionAttributeValues=marshal({":t": first_comment_at}),
+                    ExpressionAttributeValues=marshal({":t": first_comment_at, **_meta_index_values(site, post_id)}),
                 )
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
@@ -965,6 +1094,15 @@ class DynamoStore:
 
 def _error_code(exc: Any) -> str:
     return exc.response.get("Error", {}).get("Code", "")
+
+
+# A post's META item sits in the public index ahead of the post's comments ("!" sorts before every
+# ULID character), so the first page of a listing reads the closed state in the same Query.
+META_INDEX_SET = "gsi1pk = :gpk, gsi1sk = :gsk"
+
+
+def _meta_index_values(site: str, post_id: str) -> dict:
+    return {":gpk": public_pk(site, post_id), ":gsk": "!META"}
 
 
 def _index(name: str, prefix: str, projection: dict) -> dict:

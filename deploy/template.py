@@ -316,6 +316,8 @@ def merge_template(stage: str = "dev") -> dict:
             },
             "RestAPI": {
                 "Properties": {
+                    # gzip/deflate for clients that send Accept-Encoding (answers say Vary: Accept-Encoding)
+                    "MinimumCompressionSize": 1024,
                     "MethodSettings": [
                         {
                             "ResourcePath": "/*",

@@ -7,6 +7,8 @@ from functools import cache
 
 from chalice import Response
 
+from chalicelib.httpcache import not_modified
+
 STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 CSS = "text/css; charset=utf-8"
 JS = "text/javascript; charset=utf-8"
@@ -20,7 +22,8 @@ TYPES = {
     "widget.js": JS,
     "favicon.svg": "image/svg+xml",
 }
-SHORT_CACHE = "public, max-age=300"  # unversioned URLs (the widget embedded on blogs): fresh within minutes
+# Unversioned URLs (the widget embedded on blogs): fresh within minutes in browsers, a minute at the edge.
+SHORT_CACHE = "public, max-age=300, s-maxage=60, stale-while-revalidate=600"
 LONG_CACHE = "public, max-age=31536000, immutable"  # ?v=<hash> URLs change whenever the file does
 
 
@@ -51,7 +54,8 @@ def serve(name: str, query: dict | None, headers: dict) -> Response:
         # Blogs on other origins load the widget (and its CSS); let them, even under COEP.
         "Cross-Origin-Resource-Policy": "cross-origin",
         "Access-Control-Allow-Origin": "*",
+        "Vary": "Accept-Encoding",  # the edge and API Gateway compress it
     }
-    if etag in (headers.get("if-none-match") or ""):
+    if not_modified(etag, headers.get("if-none-match")):
         return Response(body="", status_code=304, headers=common)
     return Response(body=text, status_code=200, headers={"Content-Type": TYPES[name], **common})

@@ -36,7 +36,7 @@ def demo(request: Any) -> Response:
     reply_to = (query.get("replytocom") or "").upper()
     reply_to = reply_to if COMMENT_ID.match(reply_to) else ""
     reply_name = next((c["author"] for c in comments if c["id"] == reply_to), "")
-    hidden = [("comment_post_ID", post.post_id), ("comment_parent", reply_to or "0")]
+    hidden = [("comment_post_ID", post.post_id), ("comment_parent", reply_to or "0"), ("post_title", post.title)]
     page_url, token = _page_url(request), _form_token()
     hidden += [("redirect_to", page_url)] if page_url else []
     hidden += [("form_token", token)] if token else []

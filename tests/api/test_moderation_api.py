@@ -15,6 +15,8 @@ ROUTES = [
     ("DELETE", f"/sites/blog/moderation/comments/{ID}", None),
     ("POST", "/sites/blog/moderation/bulk", {"action": "approve", "ids": [ID]}),
     ("POST", "/sites/blog/moderation/erase", {"email": "x@example.com"}),
+    ("GET", "/sites/blog/moderation/stats", None),
+    ("POST", "/sites/blog/moderation/empty", {"status": "spam"}),
 ]
 
 

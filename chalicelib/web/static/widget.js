@@ -307,6 +307,12 @@
     const data = { post_id: post };
     ["parent_id", "author", "email", "url", "content", "hp"].forEach((name) => (data[name] = field(name).value));
     if (opt.postUrl) data.post_url = opt.postUrl;
+    // For the moderator: which post this is. A page's own address only when the browser let this page
+    // talk to the API from another origin (so it is an allowed one); on the API's origin the form's
+    // redirect_to says it, and the server keeps it only if it is on the blog.
+    else if (location.origin !== new URL(API).origin && location.href.length <= 2000) data.post_url = location.href.split("#")[0];
+    else data.redirect_to = field("redirect_to").value;
+    data.post_title = document.title.slice(0, 300);
     const sent = JSON.stringify(data);
     if (sent !== lastSent || !key) key = randomKey(); // the same comment sent again keeps its Idempotency-Key
     lastSent = sent;
