@@ -549,9 +549,10 @@ def is_origin_number(value: str) -> bool:
     return value.isdigit() and len(value) <= 40
 
 
-def post_is_closed(site: Site, state: dict, now: float) -> bool:
+def post_is_closed(site: Site, state: dict | None, now: float) -> bool:
     """Closed by a moderator (or the imported file), else by the site's close-after-days rule counted
     from the post's first comment. A moderator's explicit `closed: false` reopens a post for good."""
+    state = state or {}  # a post nobody commented on has no META item
     if "closed" in state:
         return bool(state["closed"])
     first = state.get("first_comment_at")
