@@ -471,6 +471,14 @@ def moderation_erase(site: str) -> Response:
     return json_response(wiring.service().erase(site, _json_object().get("email")))
 
 
+@app.route("/sites/{site}/moderation/export", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_export(site: str) -> Response:
+    """Right of access: every comment of an email address on this site, in the full view."""
+    moderator(site)
+    return json_response(wiring.service().export_person(site, _json_object().get("email")))
+
+
 @app.route("/sites/{site}/moderation/posts/{post_id}", methods=["POST"], content_types=[JSON])
 @guarded
 def moderation_post(site: str, post_id: str) -> Response:

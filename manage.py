@@ -176,6 +176,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The whole site (or one person's comments) as JSON lines or a WXR file, on stdout."""
+    from chalicelib import wiring
+    from chalicelib.errors import NotFoundError, ValidationError
+    from chalicelib.migrate.export import site_comments, to_jsonl, to_wxr
+    from chalicelib.models import ModeratorComment
+
+    service = wiring.service()
+    try:
+        if args.email:
+            comments = [ModeratorComment.model_validate(c) for c in service.export_person(args.site, args.email)["comments"]]
+        else:
+            comments = list(site_comments(service, args.site))
+    except NotFoundError:
+        print(f"error: no site named {args.site!r}", file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        print(f"error: --email {exc.fields['email']}", file=sys.stderr)
+        return 2
+    if args.format == "jsonl":
+        sys.stdout.writelines(to_jsonl(comments))
+    else:
+        posts = {c.post_id for c in comments}
+        closed = {p for p in posts if service.store.get_post_state(args.site, p).get("closed")}
+        sys.stdout.writelines(to_wxr(service.site(args.site).origins[0], comments, closed))
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     """JSON lines in, one verdict per line out, in order; no storage, no site history."""
     from chalicelib import spam
@@ -252,6 +280,12 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("site")
     im.add_argument("file")
     im.set_defaults(func=cmd_import)
+
+    ex = sub.add_parser("export", help="write a site's comments (or one person's) to stdout as JSON lines or WXR")
+    ex.add_argument("site")
+    ex.add_argument("--format", choices=["jsonl", "wxr"], default="jsonl")
+    ex.add_argument("--email", help="only this person's comments (a GDPR access request)")
+    ex.set_defaults(func=cmd_export)
 
     sc = sub.add_parser("score", help="score JSON lines from FILE or stdin, one verdict per line")
     sc.add_argument("file", nargs="?")

@@ -330,7 +330,7 @@ class Service:
             "next_cursor": self.keyring.encode_cursor(scope, last),
             # Read with the first page (the widget's question); a later page reads the item itself.
             "closed": post_is_closed(
-                site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
+                site, (state or {}) if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
             ),
         }
 
@@ -542,6 +542,22 @@ class Service:
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
         return {"erased": self.store.erase_items(slug, email_hash, keys)}
+
+    def export_person(self, slug: str, email: str) -> dict:
+        """GDPR access: every comment this address left on the site, in the moderator's full view."""
+        if not isinstance(email, str) or "@" not in email or len(email) > 254:
+            raise ValidationError({"email": "must be an email address"})
+        self.site(slug)
+        email_hash = self.keyring.email_hash(slug, email)
+        comments = []
+        for key in self.store.email_items(slug, email_hash):
+            if key["sk"] != "COMMENT":
+                continue
+            comment = self.store.get_comment(slug, key["pk"].rsplit("#", 1)[-1], full=True)
+            if comment is not None and comment.email_hash == email_hash:
+                comments.append(ModeratorComment.of(comment).model_dump(mode="json"))
+        comments.sort(key=lambda c: c["id"])
+        return {"email": email, "comments": comments}
 
 
 def is_origin_number(value: str) -> bool:

@@ -58,6 +58,12 @@ def _doc_models() -> dict[str, Any]:
         next_cursor: Optional[str] = None
         closed: bool = False  # new comments are refused: the widget says "Comments are closed"
 
+    class PersonExport(BaseModel):
+        """Every comment of one email address on the site, in the moderator's full view."""
+
+        email: str
+        comments: list[ModeratorComment]
+
     class PostState(BaseModel):
         """A post opened or closed by a moderator."""
 
@@ -124,7 +130,7 @@ def _doc_models() -> dict[str, Any]:
 
     return {
         m.__name__: m
-        for m in (PublicPage, PostState, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
+        for m in (PublicPage, PostState, PersonExport, QueuePage, FormToken, OriginCheck, BulkResult, EraseResult, Error, GatewayError,
                   DiscardDay, ModerationStats, EmptyResult)
     }
 
@@ -390,6 +396,13 @@ def operations() -> dict[str, dict[str, dict]]:
             "post": _operation(
                 "Erase every comment and stored datum of an email address on this site",
                 {"200": _ok(200, _ref("EraseResult")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE], body=_json_body("EraseRequest"),
+            )
+        },
+        "/sites/{site}/moderation/export": {
+            "post": _operation(
+                "One person's data (a GDPR access request): every comment of an email address on this site",
+                {"200": _ok(200, _ref("PersonExport")), **_errors(400, *MODERATOR, 404, 415, 422, 503, gateway=(415,))},
                 tag="moderation", security=BEARER, params=[SITE], body=_json_body("EraseRequest"),
             )
         },

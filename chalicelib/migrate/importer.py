@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
 
-from ..models import MAX_AUTHOR, MAX_CONTENT, MAX_EMAIL, MAX_URL, Comment
+from ..models import MAX_AUTHOR, MAX_CONTENT, MAX_EMAIL, MAX_POST_TITLE, MAX_URL, Comment
 from ..moderation import Service, now_iso
 from ..storage import ImportEntry
 from .parse import Export, ImportedComment
+from .text import html_to_text
 
 IMPORT_VERDICT = {"score": 0.0, "decision": "imported", "reasons": [{"rule": "import", "score": 0.0, "detail": ""}]}
 
@@ -45,9 +46,9 @@ def imported_id(service: Service, site: str, origin_id: str, created: float) -> 
     return str(ULID.from_bytes(millis + randomness))
 
 
-def _url(value: str) -> str:
+def _url(value: str, limit: int = MAX_URL) -> str:
     value = value.strip()
-    if not value or len(value) > MAX_URL or any(c.isspace() for c in value):
+    if not value or len(value) > limit or any(c.isspace() for c in value):
         return ""
     try:
         parts = urlsplit(value)
@@ -80,7 +81,8 @@ def build_comment(service: Service, site: str, imported: ImportedComment, ids: d
         created_at=created,
         updated_at=created,
         origin_id=imported.origin_id,
-        post_url=_url(imported.post_url) if len(imported.post_url) <= MAX_URL else "",
+        post_url=_url(imported.post_url, 2000),
+        post_title=html_to_text(imported.post_title)[:MAX_POST_TITLE],
     )
 
 

@@ -44,6 +44,7 @@ class ImportedComment:
     created: float  # seconds since the epoch, UTC
     status: str  # approved | pending | spam
     post_url: str = ""
+    post_title: str = ""
     ip: str = ""
     user_agent: str = ""
 
@@ -176,6 +177,7 @@ def _wxr_comment(element: Element, post: ImportedPost, skipped: Counter) -> Impo
         created=created,
         status=status,
         post_url=post.post_url,
+        post_title=post.title,
         ip=_text(element, "comment_author_IP"),
         user_agent=_text(element, "comment_agent"),
     )
@@ -255,6 +257,7 @@ def _parse_disqus(root: Element) -> Export:
                 created=created,
                 status=status,
                 post_url=post.post_url,
+                post_title=post.title,
                 ip=_text(element, "ipAddress"),
             )
         )

@@ -107,3 +107,21 @@ def test_site_closes_posts_some_days_after_their_first_comment(api, app_service,
     answer = reply(api, post_id="9", content="Too late")
     assert answer.status_code == 403 and json.loads(answer.body)["error"] == "closed"
     assert json.loads(api.get("/sites/blog/posts/9/comments").body)["closed"] is True
+
+
+def test_person_export_route_needs_a_token_and_gives_only_that_person(api, app_service, moderator_token, clock):
+    for n, email in enumerate(["ada@example.com", "bob@example.com", "ada@example.com"]):
+        clock.advance(60)
+        body = {"post_id": f"p{n}", "author": "A", "email": email, "content": f"text {n}"}
+        assert api.post("/sites/blog/comments", json_body=body, ip=f"203.0.113.{n + 1}").status_code == 201
+    path = "/sites/blog/moderation/export"
+    assert api.post(path, json_body={"email": "ada@example.com"}).status_code == 401
+    assert api.post(path, json_body={"email": "not an email"}, headers=moderator_token).status_code == 422
+    answer = json.loads(api.post(path, json_body={"email": "ada@example.com"}, headers=moderator_token).body)
+    assert [c["content"] for c in answer["comments"]] == ["text 0", "text 2"]
+    assert "bob@example.com" not in json.dumps(answer)
+
+
+def test_a_post_nobody_commented_on_is_open(api, app_service):
+    listed = api.get("/sites/blog/posts/never-commented/comments")
+    assert listed.status_code == 200 and json.loads(listed.body)["closed"] is False
