@@ -207,9 +207,16 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Letters that draw nothing, beside the format (Cf) and combining (Mn, Me) categories.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def normalize_text(text: str) -> str:
-    """What counts as 'the same comment': case, accents' forms and runs of space do not."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """What counts as 'the same text' (duplicates): case, compatibility forms, accents, runs of space
+    and invisible characters (zero-width, bidi controls, variation selectors) do not."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if c not in _BLANK_LETTERS and unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+    text = unicodedata.normalize("NFKC", text.casefold())
     return " ".join(text.split())
 
 

@@ -33,7 +33,7 @@ from .models import (
     parse_content,
 )
 from .secrets import Keyring
-from .storage import Effects, Guards, IdempotentReplay, Store, SubmissionContext
+from .storage import EmailFlooded, Effects, Guards, IdempotentReplay, Store, SubmissionContext
 
 MAX_PAGE = 100
 
@@ -227,7 +227,7 @@ class Service:
         )
         guards = Guards(
             now=now,
-            duplicate_digest=self._duplicate_digest(email_hash, comment_in.content),
+            duplicate_digest=self._duplicate_digest(comment_in),
             email_hash=email_hash,
             flood_seconds=site.flood_seconds,
             ip_hash=self.keyring.ip_hash(slug, ip) if ip else None,
@@ -238,11 +238,18 @@ class Service:
             retention_days=site.retention_days,
             first_comment=status != "spam" and not context.post_state.get("first_comment_at"),
         )
+        decision = verdict.decision
         try:
-            self.store.insert_comment(comment, guards)
+            try:
+                self.store.insert_comment(comment, guards)
+            except EmailFlooded:
+                comment, result = _held_for_email_flood(comment, result, site.flood_seconds)
+                guards.email_flood_held, guards.idempotent_answer = True, result.model_dump(mode="json")
+                decision = "hold"
+                self.store.insert_comment(comment, guards)
         except IdempotentReplay as replay:
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
-        return Submitted(result, site, comment_in, verdict.decision)
+        return Submitted(result, site, comment_in, decision)
 
     def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> CommentIn:
         """The parent must be an approved comment of the post. Named by an imported comment's old
@@ -264,8 +271,11 @@ class Service:
         """Who a trust record is for: the email and the name together, as WordPress checks them."""
         return self.keyring.digest("trust", f"{email_hash}\x00{normalize_text(author)}")
 
-    def _duplicate_digest(self, email_hash: str, content: str) -> str:
-        return self.keyring.digest("duplicate", f"{email_hash}\x00{normalize_text(content)}")
+    def _duplicate_digest(self, comment: CommentIn | Comment) -> str:
+        """WordPress's duplicate check without its email branch: same post (the guard's key), same
+        parent, same name and same text. Whoever's email is sent, the answer is the same."""
+        parts = (comment.parent_id or "", normalize_text(comment.author), normalize_text(comment.content))
+        return self.keyring.digest("duplicate", "\x00".join(parts))
 
     @staticmethod
     def _status_for(decision: str, site: Site, trusted: bool) -> str:
@@ -406,7 +416,7 @@ class Service:
         deleted = skipped = 0
         for comment in comments:
             try:
-                self.store.delete_comment(comment, self._duplicate_digest(comment.email_hash, comment.content))
+                self.store.delete_comment(comment, self._duplicate_digest(comment))
                 deleted += 1
             except ConflictError:
                 skipped += 1
@@ -463,7 +473,7 @@ class Service:
             author_hash=self._author_hash(before.email_hash, before.author),
             learn=self._lesson(before, action),
             duplicate_digest=(
-                self._duplicate_digest(before.email_hash, before.content) if after.expires_at != before.expires_at else None
+                self._duplicate_digest(before) if after.expires_at != before.expires_at else None
             ),
         )
         return self._save(before, after, effects)
@@ -507,7 +517,7 @@ class Service:
 
     def delete(self, slug: str, comment_id: str) -> None:
         comment = self._comment(slug, comment_id)
-        digest = self._duplicate_digest(comment.email_hash, comment.content)
+        digest = self._duplicate_digest(comment)
         try:
             self.store.delete_comment(comment, digest)
         except ConflictError:
@@ -578,6 +588,17 @@ def post_is_closed(site: Site, state: dict | None, now: float) -> bool:
 
     started = calendar.timegm(time.strptime(first[:19], "%Y-%m-%dT%H:%M:%S"))
     return now >= started + site.close_after_days * 86400
+
+
+def _held_for_email_flood(comment: Comment, result: SubmitResult, seconds: int) -> tuple[Comment, SubmitResult]:
+    """The comment and its answer once held because its email commented less than `seconds` ago."""
+    reason = {"rule": "flood-email", "score": 0.0, "detail": f"the same email commented less than {seconds} s ago"}
+    verdict = {**comment.verdict, "reasons": [*comment.verdict.get("reasons", []), reason]}
+    status = "pending" if comment.status == "approved" else comment.status
+    return (
+        comment.model_copy(update={"status": status, "verdict": verdict}),
+        result.model_copy(update={"status": "pending", "avatar": None}),
+    )
 
 
 def _page_size(limit: Any) -> int:

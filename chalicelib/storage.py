@@ -15,7 +15,7 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 |                          |                                 |               | its comment's)                            |
 | approved count of a post | POST#{site}#{post}              | COUNT         |                                           |
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
-| flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL)                                     |
+| flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
@@ -300,6 +300,7 @@ class Guards:
         user_agent: str = "",
         retention_days: int = 30,
         first_comment: bool = False,
+        email_flood_held: bool = False,
     ):
         self.now = now
         self.duplicate_digest = duplicate_digest
@@ -312,6 +313,8 @@ class Guards:
         self.user_agent = user_agent
         self.retention_days = retention_days
         self.first_comment = first_comment  # the post has no first_comment_at yet: this write sets it
+        # True once the service held the comment for its email's flood: the guard is then just renewed.
+        self.email_flood_held = email_flood_held
 
 
 class Effects:
@@ -339,6 +342,11 @@ class ImportEntry:
     def __init__(self, comment: Comment, network: dict | None = None):
         self.comment = comment
         self.network = network  # {"ip", "user_agent", "expires_at"}
+
+
+class EmailFlooded(Exception):
+    """Only the email's flood guard refused the comment. The service holds it for a moderator and
+    writes again rather than answer 429, which would confirm that a stranger's address commented."""
 
 
 class IdempotentReplay(Exception):
@@ -515,14 +523,16 @@ class DynamoStore:
         actions: list[dict] = []
         kinds: list[str] = []
 
-        def put(item: dict, kind: str, condition: str, values: dict | None = None) -> None:
-            op: dict = {"TableName": self.table, "Item": marshal(item), "ConditionExpression": condition}
+        def put(item: dict, kind: str, condition: str | None, values: dict | None = None) -> None:
+            op: dict = {"TableName": self.table, "Item": marshal(item)}
+            if condition:
+                op["ConditionExpression"] = condition
+                names = {"#pk": "pk", "#until": "until", "#expires": "expires_at"}
+                op["ExpressionAttributeNames"] = {k: v for k, v in names.items() if k in condition}
             if kind == "flood":  # the guard in the way tells how long the sender must wait
                 op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             if values:
                 op["ExpressionAttributeValues"] = marshal(values)
-            names = {"#pk": "pk", "#until": "until", "#expires": "expires_at"}
-            op["ExpressionAttributeNames"] = {k: v for k, v in names.items() if k in condition}
             actions.append({"Put": op})
             kinds.append(kind)
 
@@ -569,13 +579,14 @@ class DynamoStore:
         if guards.flood_seconds > 0:
             until = now + guards.flood_seconds
             for kind, digest in (("E", guards.email_hash), ("I", guards.ip_hash)):
-                if digest:
-                    put(
-                        {**flood_key(comment.site, kind, digest), "until": until, "expires_at": until + 60},
-                        "flood",
-                        "attribute_not_exists(#pk) OR #until <= :now",
-                        {":now": now},
-                    )
+                if not digest:
+                    continue
+                guard = {**flood_key(comment.site, kind, digest), "until": until, "expires_at": until + 60}
+                if kind == "E" and guards.email_flood_held:
+                    put(guard, "email-flood", None)
+                else:
+                    put(guard, "flood" if kind == "I" else "email-flood", "attribute_not_exists(#pk) OR #until <= :now",
+                        {":now": now})
         if comment.parent_id:
             actions.append(
                 {
@@ -619,6 +630,8 @@ class DynamoStore:
         if "flood" in failed:
             untils = [int(old["until"]) for old in failed["flood"] if "until" in old]
             raise FloodError(max(1, min(guards.flood_seconds, max(untils) - now)) if untils else guards.flood_seconds)
+        if "email-flood" in failed:
+            raise EmailFlooded()
         raise ConflictError("the comment could not be stored; please send it again")
 
     def _transact(self, actions: list[dict], kinds: list[str], attempts: int = 4) -> dict[str, list[dict]]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 URL = "/sites/blog/comments"
 VICTIM = {"post_id": "hello-world", "author": "Ada", "email": "ada@example.com", "content": "Lovely post."}
@@ -78,3 +80,95 @@ def test_the_openapi_document_allows_a_null_avatar_in_the_submit_answer(api):
     schema = body(api.get("/openapi.json"))["components"]["schemas"]["SubmitResult"]["properties"]["avatar"]
     types = {s.get("type") for s in schema.get("anyOf", [schema])}
     assert "null" in types and "string" in types
+
+
+# ---- item 2: duplicates and floods ---------------------------------------------------------------------------
+@pytest.fixture
+def victim(api, app_service, clock):
+    """Ada's comment is on the post; the attacker comes later, from elsewhere, outside the flood window."""
+    assert api.post(URL, json_body=VICTIM, ip="203.0.113.50").status_code == 201
+    clock.advance(60)
+    return VICTIM
+
+
+GUESSES = ["ada@example.com", "bob@example.com", "ADA@EXAMPLE.COM", "ada@Example.com"]
+
+
+@pytest.mark.parametrize("send", ["json", "form"])
+def test_a_copied_comment_answers_the_same_whatever_email_is_sent(api, victim, clock, send):
+    statuses = set()
+    for i, email in enumerate(GUESSES):
+        clock.advance(60)
+        if send == "json":
+            response = api.post(URL, json_body={**victim, "email": email}, ip=f"198.51.100.{i}")
+        else:
+            response = api.post(URL, form={**FORM, "email": email}, ip=f"198.51.100.{i}")
+        statuses.add(response.status_code)
+    assert statuses == {409}, statuses
+
+
+@pytest.mark.parametrize(
+    "author, content",
+    [
+        ("Ada", "Lovely\u200b post."),  # zero-width space
+        ("Ada", "\u202eLovely post."),  # bidi override
+        ("Ada", "Lovely\u00a0post.\ufeff"),  # no-break space, BOM
+        ("Ada", "LOVELY   post.\n"),
+        ("A\u200dda", "Lovely post."),  # zero-width joiner in the name
+        ("ａｄａ", "Ｌｏｖｅｌｙ post."),  # full width
+        ("Ada", "Lovely\u0301 post."),  # a stray combining accent
+        ("Ada\u2066", "Lovely post.\u2069"),
+    ],
+)
+def test_invisible_or_compatibility_characters_do_not_dodge_the_duplicate_guard(api, victim, author, content):
+    response = api.post(URL, json_body={**victim, "email": "bob@example.com", "author": author, "content": content},
+                        ip="198.51.100.20")
+    assert response.status_code == 409, response.body
+
+
+def test_the_same_text_under_another_name_or_as_a_reply_elsewhere_is_not_a_duplicate(api, app_service, victim, clock):
+    other_name = api.post(URL, json_body={**victim, "author": "Bob"}, ip="198.51.100.30")
+    assert other_name.status_code == 201
+    parent = body(other_name)["id"]
+    app_service.act("blog", parent, "approve", 1)
+    clock.advance(60)
+    reply = api.post(URL, json_body={**victim, "parent_id": parent}, ip="198.51.100.31")
+    assert reply.status_code == 201
+
+
+def test_a_recent_comment_of_the_email_changes_nothing_the_sender_can_see(api, app_service, clock):
+    """Ada comments; seconds later a stranger sends a new text with her address or with a guess: the
+    same answer. The flood of one address is held for a moderator, with the reason named."""
+    assert api.post(URL, json_body=VICTIM, ip="203.0.113.50").status_code == 201
+    answers = []
+    for i, email in enumerate(["ada@example.com", "bob@example.com"]):
+        clock.advance(1)
+        response = api.post(URL, json_body={**VICTIM, "email": email, "content": f"new text {i}"}, ip=f"198.51.100.{40 + i}")
+        answers.append((response.status_code, body(response)["status"], body(response)["avatar"]))
+    assert answers[0] == answers[1] == (201, "pending", None)
+    held = app_service.queue("blog", "pending")["comments"]
+    flooded = [c for c in held if c["content"] == "new text 0"][0]
+    assert "flood-email" in {r["rule"] for r in flooded["verdict"]["reasons"]}
+
+
+def test_an_email_flood_holds_even_an_approvable_comment(api, app_service, clock):
+    from tests.conftest import approving_engine
+
+    app_service.engine = approving_engine
+    app_service.store.put_site(app_service.site("blog").model_copy(update={"moderation": "auto"}))
+    app_service._sites.clear()
+    assert body(api.post(URL, json_body=VICTIM, ip="203.0.113.50"))["status"] == "approved"
+    clock.advance(1)
+    again = api.post(URL, json_body={**VICTIM, "content": "and more"}, ip="198.51.100.60")
+    assert again.status_code == 201 and body(again)["status"] == "pending"
+    assert app_service.counts("blog", ["hello-world"]) == {"hello-world": 1}
+    clock.advance(20)
+    later = api.post(URL, json_body={**VICTIM, "content": "much later"}, ip="198.51.100.61")
+    assert body(later)["status"] == "approved"
+
+
+def test_one_ip_flooding_is_still_429_whatever_email_it_sends(api, clock):
+    assert api.post(URL, json_body=VICTIM).status_code == 201
+    for email in ("ada@example.com", "bob@example.com"):
+        flood = api.post(URL, json_body={**VICTIM, "email": email, "content": "again " + email})
+        assert flood.status_code == 429 and flood.headers["Retry-After"] == "15"

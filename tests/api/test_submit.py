@@ -229,12 +229,10 @@ def test_unknown_site_and_parent_are_404(api):
 def test_duplicate_is_409_and_flood_is_429_with_retry_after(api, clock):
     assert api.post(URL, json_body=GOOD).status_code == 201
     assert api.post(URL, json_body=GOOD, ip="198.51.100.1").status_code == 409
-    flood = api.post(URL, json_body={**GOOD, "content": "again"}, ip="198.51.100.2")
-    assert flood.status_code == 429 and flood.headers["Retry-After"] == "15"
     flood = api.post(URL, json_body={**GOOD, "email": "z@example.com", "content": "same ip"})
-    assert flood.status_code == 429
+    assert flood.status_code == 429 and flood.headers["Retry-After"] == "15"
     clock.advance(16)
-    assert api.post(URL, json_body={**GOOD, "content": "again"}, ip="198.51.100.2").status_code == 201
+    assert api.post(URL, json_body={**GOOD, "content": "again"}).status_code == 201
 
 
 def test_idempotency_key_replays_the_first_answer(api, app_service):

@@ -70,3 +70,18 @@ def test_racing_different_actions_on_one_version_one_wins(racing):
     assert all(isinstance(o, ConflictError) for o in outcomes if not isinstance(o, dict))
     expected = 1 if winners[0]["status"] == "approved" else 0
     assert racing.counts("blog", ["hello-world"]) == {"hello-world": expected}
+
+
+def test_twenty_racing_comments_of_one_email_are_all_kept_and_all_but_one_held(ddblocal_store, keyring):
+    """An email's flood never answers 429 (that would confirm the address): each comment is stored,
+    and all but the first are held for a moderator with the reason named, even on an `auto` site."""
+    from tests.conftest import approving_engine
+
+    make_site(ddblocal_store, moderation="auto")
+    service = make_service(ddblocal_store, keyring, Clock(), engine=approving_engine)
+    outcomes = race(20, lambda i: service.submit("blog", comment_data(content=f"c{i}"), ip=f"203.0.113.{i}"))
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sorted(o.result.status for o in outcomes) == ["approved"] + ["pending"] * 19
+    held = service.queue("blog", "pending")["comments"]
+    assert len(held) == 19 and all("flood-email" in {r["rule"] for r in c["verdict"]["reasons"]} for c in held)
+    assert service.counts("blog", ["hello-world"]) == {"hello-world": 1}

@@ -35,7 +35,7 @@ def stored(service, comment_id) -> dict[str, dict | None]:
     """The comment's COMMENT, NET and duplicate guard items as DynamoDB holds them (None: absent)."""
     store = service.store
     comment = store.get_comment("blog", comment_id)
-    digest = service._duplicate_digest(comment.email_hash, comment.content)
+    digest = service._duplicate_digest(comment)
     keys = {
         "comment": comment_key("blog", comment_id),
         "network": network_key("blog", comment_id),
