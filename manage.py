@@ -44,6 +44,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "disallowed_keys": args.disallowed_key,
         "retention_days": args.retention_days,
         "spam_retention_days": args.spam_retention_days,
+        "close_after_days": args.close_after_days,
     }
     given = {k: v for k, v in given.items() if v is not None}
     base = existing.model_dump() if existing else {"slug": args.site}
@@ -253,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--disallowed-key", action="append", help="WordPress 'disallowed comment key' (repeatable)")
     s.add_argument("--retention-days", type=int, help="days to keep IP and user agent (default 30)")
     s.add_argument("--spam-retention-days", type=int, help="days before spam and trash are deleted (0: never; default 30)")
+    s.add_argument("--close-after-days", type=int,
+                   help="close a post to new comments N days after its first comment (0: never; default 0)")
     s.set_defaults(func=cmd_create_site)
 
     sh = sub.add_parser("show-site", help="print a site's settings as JSON")
@@ -301,7 +304,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "create-site":
-        for option in ("flood_seconds", "spam_retention_days"):
+        for option in ("flood_seconds", "spam_retention_days", "close_after_days"):
             if (getattr(args, option) or 0) < 0:
                 print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
                 return 2

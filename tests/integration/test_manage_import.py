@@ -28,3 +28,23 @@ def test_import_twice_then_summary_says_nothing_new(manage, tmp_path):  # noqa: 
     refused = manage("import", "labs", str(bomb))
     assert refused.returncode == 1 and "DOCTYPE" in refused.stderr and "Traceback" not in refused.stderr
     assert manage("import", "nosuch", WXR).returncode == 1
+
+
+def test_close_after_days_and_export(manage):  # noqa: F811
+    import json
+
+    assert manage("create-table").returncode == 0
+    assert manage("create-site", "labs", "--origin", "http://labs.creativecommons.org").returncode == 0
+    assert manage("create-site", "labs", "--update", "--close-after-days", "-1").returncode == 2
+    assert manage("create-site", "labs", "--update", "--close-after-days", "14").returncode == 0
+    shown = json.loads(manage("show-site", "labs").stdout)
+    assert shown["close_after_days"] == 14 and shown["origins"] == ["http://labs.creativecommons.org"]
+
+    assert manage("import", "labs", WXR).returncode == 0
+    lines = manage("export", "labs").stdout.splitlines()
+    assert len(lines) == 32 and all(json.loads(line)["status"] == "approved" for line in lines)
+    wxr = manage("export", "labs", "--format", "wxr").stdout
+    assert wxr.startswith("<?xml") and wxr.count("<wp:comment>") == 32
+    person = manage("export", "labs", "--email", "eric@outhink.com").stdout.splitlines()
+    assert [json.loads(line)["author"] for line in person] == ["Eric"]
+    assert manage("export", "labs", "--email", "nonsense").returncode == 2
