@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -42,6 +43,33 @@ def create_secret_file(path: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
+def canonical_email(email: str) -> str:
+    """The one spelling of a mailbox that every keyed email hash sees (trust, flood, erasure, avatar).
+
+    Unicode compatibility forms folded (NFKC), the domain as its IDNA A-label in lower case, and the
+    local part case-folded: RFC 5321 lets a server tell `Ada` from `ada`, but practically none does,
+    and treating them as two people would let one dodge an erasure or a flood by a capital letter.
+    Dots and `+tags` are kept: only some providers ignore them. Only keys use this; the stored and
+    shown address is what the person typed.
+    """
+    import unicodedata
+
+    from email_validator import EmailNotValidError, validate_email
+
+    text = unicodedata.normalize("NFKC", email.strip())
+    local, _, domain = text.rpartition("@")
+    try:
+        checked = validate_email(text, check_deliverability=False)
+        local, domain = checked.local_part, checked.ascii_domain
+    except EmailNotValidError:  # erasure of an odd address: still fold what can be folded
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
+    return f"{unicodedata.normalize('NFKC', local).casefold()}@{domain.lower()}" if local else text.casefold()
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -61,7 +89,7 @@ class Keyring:
 
     def email_hash(self, site: str, email: str) -> str:
         """Stable per-site id of a normalized email: joins trust records, guards and erasure."""
-        return self._mac("email", f"{site}\x00{email.strip().lower()}").hex()[:32]
+        return self._mac("email", f"{site}\x00{canonical_email(email)}").hex()[:32]
 
     def ip_hash(self, site: str, ip: str) -> str:
         return self._mac("ip", f"{site}\x00{ip}").hex()[:32]
@@ -69,7 +97,7 @@ class Keyring:
     def avatar(self, site: str, email: str) -> str:
         """An avatar id no one can turn back into the email (unlike Gravatar's plain MD5). It is per
         site too, so the same person's avatar does not link their comments across blogs."""
-        return self._mac("avatar", f"{site}\x00{email.strip().lower()}").hex()[:20]
+        return self._mac("avatar", f"{site}\x00{canonical_email(email)}").hex()[:20]
 
     def token_hash(self, token: str) -> str:
         return self._mac("api-token", token).hex()
