@@ -69,6 +69,8 @@ def main() -> int:
         return 1
     finally:
         if ddb is not None:
+            for signum in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not leave Java running
+                signal.signal(signum, signal.SIG_IGN)
             dynamodb_local.stop(ddb)
             print("replybox: DynamoDB Local stopped", flush=True)
 
