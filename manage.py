@@ -45,6 +45,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "retention_days": args.retention_days,
         "spam_retention_days": args.spam_retention_days,
         "close_after_days": args.close_after_days,
+        "spam_memory_days": args.spam_memory_days,
     }
     given = {k: v for k, v in given.items() if v is not None}
     base = existing.model_dump() if existing else {"slug": args.site}
@@ -256,6 +257,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--spam-retention-days", type=int, help="days before spam and trash are deleted (0: never; default 30)")
     s.add_argument("--close-after-days", type=int,
                    help="close a post to new comments N days after its first comment (0: never; default 0)")
+    s.add_argument(
+        "--spam-memory-days", type=int,
+        help="days the site remembers (by keyed hash) an email, IP or link domain marked spam (0: off; default 90)",
+    )
     s.set_defaults(func=cmd_create_site)
 
     sh = sub.add_parser("show-site", help="print a site's settings as JSON")
@@ -304,7 +309,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "create-site":
-        for option in ("flood_seconds", "spam_retention_days", "close_after_days"):
+        for option in ("flood_seconds", "spam_retention_days", "close_after_days", "spam_memory_days"):
             if (getattr(args, option) or 0) < 0:
                 print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
                 return 2

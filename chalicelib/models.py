@@ -256,6 +256,7 @@ class Comment(BaseModel):
     post_url: str = ""  # the post's permalink: from the submission (or the importer)
     expires_at: Optional[int] = None  # DynamoDB TTL (epoch seconds): set only while spam or trash
     network_expires_at: Optional[int] = None  # the NET item's TTL, as read with it; not stored here
+    spam_marks: list[str] = Field(default_factory=list)  # spam-memory tags a moderator's spam mark counted
 
 
 class PublicComment(BaseModel):
@@ -358,6 +359,7 @@ class Site(BaseModel):
     retention_days: int = 30  # days to keep a comment's IP and user agent
     spam_retention_days: int = 30  # days a spam or trashed comment is kept (0: kept until deleted)
     close_after_days: int = 0  # WordPress's "close comments on posts older than N days"; 0 = never
+    spam_memory_days: int = 90  # days the site remembers an email, IP or domain a moderator marked spam
 
 
 class ModerationAction(BaseModel):

@@ -161,20 +161,7 @@ class Service:
             raise NotFoundError("the comment you reply to does not exist")
         now = self.clock()
         email_hash = self.keyring.email_hash(slug, comment_in.email)
-        cached = self.cached_site(slug)
-        author_hash = self._author_hash(email_hash, comment_in.author)
-        context = self.store.load_submission_context(
-            slug, author_hash, comment_in.parent_id, cached is None, post_id=comment_in.post_id
-        )
-        site = cached or (context.site and self._remember(context.site))
-        if site is None:
-            raise NotFoundError(f"no site named {slug!r}")
-        if comment_in.post_url and not is_allowed(comment_in.post_url, site):
-            raise ValidationError({"post_url": "must be a page of this blog (an allowed origin)"})
-        comment_in = self._check_parent(comment_in, context)
-        if post_is_closed(site, context.post_state, now):
-            raise ClosedError("comments are closed on this post")
-
+        ip_hash = self.keyring.ip_hash(slug, ip) if ip else None
         state, age = self.keyring.check_form_token(slug, comment_in.form_token, now)
         submission = spam.Submission(
             author=comment_in.author,
@@ -187,7 +174,23 @@ class Service:
             form_token=state,
             form_age=age,
         )
-        verdict = self.engine(submission, _site_rules(site), _learned(context.learned))
+        memory_tags = self._memory_tags(slug, email_hash, ip_hash, submission)
+        cached = self.cached_site(slug)
+        author_hash = self._author_hash(email_hash, comment_in.author)
+        context = self.store.load_submission_context(
+            slug, author_hash, comment_in.parent_id, cached is None, post_id=comment_in.post_id, memory=memory_tags
+        )
+        site = cached or (context.site and self._remember(context.site))
+        if site is None:
+            raise NotFoundError(f"no site named {slug!r}")
+        if comment_in.post_url and not is_allowed(comment_in.post_url, site):
+            raise ValidationError({"post_url": "must be a page of this blog (an allowed origin)"})
+        comment_in = self._check_parent(comment_in, context)
+        if post_is_closed(site, context.post_state, now):
+            raise ClosedError("comments are closed on this post")
+
+        memory = _site_memory(context.memory, memory_tags, now)
+        verdict = self.engine(submission, _site_rules(site), _learned(context.learned), memory)
         status = self._status_for(verdict.decision, site, context.trusted)
         comment_id = new_id(now)
         created = now_iso(now)
@@ -230,7 +233,7 @@ class Service:
             duplicate_digest=self._duplicate_digest(comment_in),
             email_hash=email_hash,
             flood_seconds=site.flood_seconds,
-            ip_hash=self.keyring.ip_hash(slug, ip) if ip else None,
+            ip_hash=ip_hash,
             idempotency_digest=self.keyring.digest("idempotency", idempotency_key) if idempotency_key else None,
             idempotent_answer=result.model_dump(mode="json"),
             ip=ip,
@@ -457,6 +460,8 @@ class Service:
             raise IllegalTransitionError(f"cannot {action} a comment that is {before.status}")
         target = target or before.previous_status or "pending"
         now = self.clock()
+        site = self.site(slug)
+        memory = self._memory_marks(site, before, action)
         after = before.model_copy(
             update={
                 "status": target,
@@ -464,7 +469,8 @@ class Service:
                 "version": before.version + 1,
                 "updated_at": now_iso(now),
                 "taught": action if action in ("spam", "ham") else before.taught,
-                "expires_at": self._expiry(self.site(slug), target, now),
+                "expires_at": self._expiry(site, target, now),
+                "spam_marks": [tag for tag, delta in memory.items() if delta > 0] if memory else before.spam_marks,
             }
         )
         effects = Effects(
@@ -475,6 +481,8 @@ class Service:
             duplicate_digest=(
                 self._duplicate_digest(before) if after.expires_at != before.expires_at else None
             ),
+            memory=memory,
+            memory_expires_at=int(now) + site.spam_memory_days * 86400,
         )
         return self._save(before, after, effects)
 
@@ -501,9 +509,7 @@ class Service:
         """Counter deltas a spam/ham decision teaches the site (and what an earlier lesson un-teaches)."""
         if action not in ("spam", "ham") or comment.taught == action:
             return {}
-        tokens = spam.learning_tokens(
-            spam.Submission(author=comment.author, email=comment.email, url=comment.url, content=comment.content)
-        )
+        tokens = spam.learning_tokens(_as_submission(comment))
         delta: dict[str, int] = {}
         teach, unteach = (("spam", "ham") if action == "spam" else ("ham", "spam"))
         delta[f"{teach}_docs"] = 1
@@ -514,6 +520,26 @@ class Service:
             for token in tokens:
                 delta[(LEARN_SPAM if unteach == "spam" else LEARN_HAM) + token] = -1
         return delta
+
+    def _memory_tags(self, slug: str, email_hash: str, ip_hash: str | None, submission: spam.Submission) -> dict[str, str]:
+        """A comment's keys in the site's spam memory (E#{eh}, I#{ih}, D#{keyed domain hash}) -> the
+        domain a D# key stands for ("" for the others). No key holds a plain value."""
+        tags = {f"E#{email_hash}": ""} if email_hash else {}
+        if ip_hash:
+            tags[f"I#{ip_hash}"] = ""
+        for domain in spam.memory_domains(submission):
+            tags["D#" + self.keyring.digest("spam-domain", f"{slug}\x00{domain}")] = domain
+        return tags
+
+    def _memory_marks(self, site: Site, comment: Comment, action: str) -> dict[str, int]:
+        """Deltas on the site's spam memory: a moderator's spam mark counts the comment's email, IP
+        (while the network item lasts) and domains once; `ham` takes exactly those marks back."""
+        if action == "spam" and comment.taught != "spam" and site.spam_memory_days > 0:
+            ip_hash = self.keyring.ip_hash(site.slug, comment.ip) if comment.ip else None
+            return {tag: 1 for tag in self._memory_tags(site.slug, comment.email_hash, ip_hash, _as_submission(comment))}
+        if action == "ham" and comment.taught == "spam":
+            return {tag: -1 for tag in comment.spam_marks}
+        return {}
 
     def delete(self, slug: str, comment_id: str) -> None:
         comment = self._comment(slug, comment_id)
@@ -613,6 +639,26 @@ def _page_size(limit: Any) -> int:
 
 def _site_rules(site: Site) -> spam.SiteRules:
     return spam.SiteRules(moderation_keys=tuple(site.moderation_keys), disallowed_keys=tuple(site.disallowed_keys))
+
+
+def _as_submission(comment: Comment) -> spam.Submission:
+    """What a moderator's decision on a stored comment teaches from: its author, email, URL and text."""
+    return spam.Submission(author=comment.author, email=comment.email, url=comment.url, content=comment.content)
+
+
+def _site_memory(found: dict[str, dict], tags: dict[str, str], now: float) -> spam.SiteMemory:
+    """The engine's view of what the site's moderators marked spam, from the memory items found
+    (an item past its TTL that DynamoDB has yet to delete counts for nothing)."""
+
+    def marks(tag: str) -> int:
+        item = found.get(tag) or {}
+        return max(int(item.get("marks", 0)), 0) if int(item.get("expires_at", 0)) > now else 0
+
+    return spam.SiteMemory(
+        email=sum(marks(tag) for tag in tags if tag.startswith("E#")),
+        ip=sum(marks(tag) for tag in tags if tag.startswith("I#")),
+        domains=tuple(domain for tag, domain in tags.items() if tag.startswith("D#") and marks(tag)),
+    )
 
 
 def _learned(item: dict | None) -> spam.LearnedCounts | None:

@@ -18,6 +18,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
 | moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
+| spam memory (email / IP /| MEMORY#{site}#E#{eh} / #I#{ih} /| MEMORY        | (TTL: the site's spam_memory_days, 90,    |
+| link domain), `marks`    | #D#{keyed hash of the domain}   |               | renewed by each new mark)                 |
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
 | post state (closed, first)| POST#{site}#{post}             | META          | public (gsi1sk `!META`: first in the post)|
 | discards of a day (shard)| DISCARDS#{site}#{day}#{0-9}     | DISCARDS      | (TTL: 8 days)                             |
@@ -29,7 +31,8 @@ over a partition's 1,000 WCU/s, so each write picks one of 10 shards at random (
 key) and the 7-day view reads all 70 keys in one BatchGetItem. A throttled counter write is dropped,
 never the answer (a bot must not learn it was caught).
 
-`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear. `ah`
+`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear (nor
+a domain: the memory keys it by a keyed hash, and a comment's `spam_marks` lists those keys). `ah`
 is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
 under another name is not trusted).
 `id` is a ULID, so ids sort by time.
@@ -44,7 +47,8 @@ Global secondary indexes, all sparse:
 | access pattern                          | served by                                                   |
 |-----------------------------------------|-------------------------------------------------------------|
 | submission: site, trust, learned, parent| one BatchGetItem (site skipped while cached); the parent is |
-| (or its ORIGIN item), the post's META   | read by id, or by its ORIGIN item when named by old number  |
+| (or its ORIGIN item), the post's META,  | read by id, or by its ORIGIN item when named by old number; |
+| spam memory (email, IP, <= 5 domains)   | the comment's MEMORY keys (well under BatchGetItem's 100)   |
 | submission: store comment + guards      | one TransactWriteItems (conditions enforce dup/flood/idem)  |
 | idempotent replay                       | GetItem IDEM                                                |
 | public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
@@ -56,9 +60,11 @@ Global secondary indexes, all sparse:
 | discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
 | moderation action                       | TransactWriteItems: conditional Update on version + count,  |
-|                                         | trust, learned stats, the guard's and NET item's TTL        |
+|                                         | trust, learned stats, the guard's and NET item's TTL,       |
+|                                         | spam memory (ADD marks on spam, taken back on ham)          |
 | delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
-| erase an email                          | Query `email` on gsi3pk, then a transaction per comment     |
+| erase an email                          | Query `email` on gsi3pk, then a transaction per comment,    |
+|                                         | then DeleteItem of its legacy trust, flood and MEMORY E#    |
 | token check                             | GetItem TOKEN#{hash}                                        |
 | stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
 | revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
@@ -70,7 +76,11 @@ Per-key rates at a viral post (1,000 comments/s, 100,000 views/s): ORIGIN items 
 the importer and read only by a reply naming an old number (inside the submission's one
 BatchGetItem); a post's META item is read by every submission to it (reads scale: one item, strongly
 consistent reads at 1,000/s are within a partition's 3,000 RCU) and written only when a moderator
-opens or closes the post, or once by the post's first comment.
+opens or closes the post, or once by the post's first comment. A MEMORY item is read by every
+submission that carries its email, IP or domain: one spammer's, or one domain linked from every
+comment of the post, at up to 1,000 eventually consistent reads/s (500 RCU, a sixth of a partition's
+3,000); it is written only by moderators' spam/ham marks (one ADD per mark, bulk included: at most
+100 per bulk call). A TRUST item is read by its author's submissions only and written on approval/spam.
 No Scan anywhere.
 """
 from __future__ import annotations
@@ -148,6 +158,11 @@ def duplicate_key(site: str, post_id: str, digest: str) -> dict:
 
 def flood_key(site: str, kind: str, digest: str) -> dict:
     return {"pk": f"FLOOD#{site}#{kind}#{digest}", "sk": "GUARD"}
+
+
+def memory_key(site: str, tag: str) -> dict:
+    """A spam-memory item; `tag` is E#{eh}, I#{ih} or D#{keyed hash of a domain}."""
+    return {"pk": f"MEMORY#{site}#{tag}", "sk": "MEMORY"}
 
 
 def idempotency_key(site: str, digest: str) -> dict:
@@ -242,6 +257,7 @@ class SubmissionContext:
         parent: Comment | None,
         parent_origin: dict | None = None,
         post_state: dict | None = None,
+        memory: dict[str, dict] | None = None,
     ):
         self.site = site
         self.trusted = trusted
@@ -249,6 +265,7 @@ class SubmissionContext:
         self.parent = parent
         self.parent_origin = parent_origin  # ORIGIN item when the parent was named by its old number
         self.post_state = post_state or {}  # the post's META item: closed, first_comment_at
+        self.memory = memory or {}  # spam-memory tag -> its item ({"marks", "expires_at"}), where found
 
 
 class Store(Protocol):
@@ -256,7 +273,13 @@ class Store(Protocol):
     def put_site(self, site: Site) -> None: ...
     def get_site(self, slug: str) -> Site | None: ...
     def load_submission_context(
-        self, site: str, author_hash: str, parent_id: str | None, with_site: bool, post_id: str | None = None
+        self,
+        site: str,
+        author_hash: str,
+        parent_id: str | None,
+        with_site: bool,
+        post_id: str | None = None,
+        memory: Iterable[str] = (),
     ) -> SubmissionContext: ...
     def insert_comment(self, comment: Comment, guards: "Guards") -> None: ...
     def get_idempotent(self, site: str, digest: str) -> dict | None: ...
@@ -328,12 +351,16 @@ class Effects:
         author_hash: str = "",  # whose trust: the keyed hash of the comment's email and name
         learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
         duplicate_digest: str | None = None,  # the comment's expiry changed: its guard follows it
+        memory: dict[str, int] | None = None,  # spam-memory tag -> delta on its marks
+        memory_expires_at: int = 0,  # when a spam-memory item that gets a mark expires
     ):
         self.count_delta = count_delta
         self.trust = trust
         self.author_hash = author_hash
         self.learn = learn or {}
         self.duplicate_digest = duplicate_digest
+        self.memory = memory or {}
+        self.memory_expires_at = memory_expires_at
 
 
 class ImportEntry:
@@ -471,11 +498,19 @@ class DynamoStore:
 
     # -- submission --
     def load_submission_context(
-        self, site: str, author_hash: str, parent_id: str | None, with_site: bool, post_id: str | None = None
+        self,
+        site: str,
+        author_hash: str,
+        parent_id: str | None,
+        with_site: bool,
+        post_id: str | None = None,
+        memory: Iterable[str] = (),
     ) -> SubmissionContext:
         """One BatchGetItem: trust, learned stats, the site (unless cached), the parent (by id, or its
-        ORIGIN item when named by an imported comment's old number) and the post's META item."""
-        keys = [trust_key(site, author_hash), learned_key(site)]
+        ORIGIN item when named by an imported comment's old number), the post's META item and the
+        comment's spam-memory items."""
+        tags = list(dict.fromkeys(memory))
+        keys = [trust_key(site, author_hash), learned_key(site), *(memory_key(site, t) for t in tags)]
         if with_site:
             keys.append(site_key(site))
         by_number = bool(parent_id and parent_id.isdigit())
@@ -497,6 +532,7 @@ class DynamoStore:
             parent=comment_from_item(parent_item) if parent_item and not by_number else None,
             parent_origin=parent_item if by_number else None,
             post_state=by_sk.get(tuple(post_meta_key(site, post_id).values())) if post_id else None,
+            memory={t: by_sk[k] for t in tags if (k := tuple(memory_key(site, t).values())) in by_sk},
         )
 
     def _batch_get(self, keys: list[dict], projection: str | None = None) -> list[dict]:
@@ -853,6 +889,21 @@ class DynamoStore:
                 }
             )
             kinds.append("learned")
+        for tag, delta in effects.memory.items():
+            # A new mark keeps the memory for another full period; taking one back never extends
+            # it, and an item TTL already took comes back only as a husk that expires.
+            expiry = "expires_at = :e" if delta > 0 else "expires_at = if_not_exists(expires_at, :e)"
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": marshal(memory_key(after.site, tag)),
+                        "UpdateExpression": f"ADD marks :d SET {expiry}",
+                        "ExpressionAttributeValues": marshal({":d": delta, ":e": effects.memory_expires_at}),
+                    }
+                }
+            )
+            kinds.append("memory")
         if effects.duplicate_digest:
             actions.append({"Update": self._guard_expiry(after, effects.duplicate_digest)})
             kinds.append("duplicate")
@@ -957,7 +1008,7 @@ class DynamoStore:
                 return keys
 
     def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int:
-        """Delete the given items plus the flood record of the email; returns comments erased."""
+        """Delete the given items plus the flood and spam-memory records of the email; returns comments erased."""
         erased = 0
         for key in keys:
             if key["sk"] != "COMMENT":
@@ -976,7 +1027,7 @@ class DynamoStore:
                     self.delete_comment(fresh, None)
             erased += 1
         # trust_key(site, email_hash): a trust record from before trust was by name and email.
-        for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash)):
+        for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash), memory_key(site, f"E#{email_hash}")):
             self._call("delete_item", TableName=self.table, Key=marshal(key))
         return erased
 

@@ -125,7 +125,7 @@ def make_site(store, slug="blog", **overrides):
     return site
 
 
-def holding_engine(submission, rules=None, learned=None):
+def holding_engine(submission, rules=None, learned=None, memory=None):
     """A fixed spam engine for storage tests: honeypot discards, everything else waits for a moderator."""
     from chalicelib import spam
 
@@ -134,7 +134,7 @@ def holding_engine(submission, rules=None, learned=None):
     return spam.Verdict(1.0, "hold", (spam.Reason("test", 1.0, "held by the test engine"),))
 
 
-def approving_engine(submission, rules=None, learned=None):
+def approving_engine(submission, rules=None, learned=None, memory=None):
     from chalicelib import spam
 
     return spam.Verdict(0.0, "approve", ())

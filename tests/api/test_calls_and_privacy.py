@@ -95,3 +95,25 @@ def test_logs_carry_no_personal_data_and_one_line_per_request(api, capsys):
     for secret in ("a1@example.com", "bad-address", "203.0.113.1", "203.0.113.55"):
         assert secret not in out
     print(out)  # hand the lines back to the autouse guard too
+
+
+def test_the_spam_memory_comes_in_the_same_read(api, app_service, calls, clock):
+    """Email, IP and five link domains looked up in the site's spam memory: still one read, one write."""
+    from tests.conftest import holding_engine
+
+    seen = []
+
+    def engine(submission, rules=None, learned=None, memory=None):
+        seen.append(memory)
+        return holding_engine(submission)
+
+    app_service.engine = engine
+    links = " ".join(f"https://site{n}.example/page" for n in range(6))
+    marked = json.loads(submit(api, 1, content=f"see {links}", url="https://home.example").body)["id"]
+    app_service.act("blog", marked, "spam", 1)
+    assert len(app_service.store.get_comment("blog", marked).spam_marks) == 2 + 5  # email, IP, five domains
+    clock.advance(30)
+    calls.clear()
+    assert submit(api, 1, content=f"again {links}", url="https://home.example").status_code == 201
+    assert dict(calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    assert seen[-1].email == 1 and seen[-1].ip == 1 and len(seen[-1].domains) == 5

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import approving_engine
+from tests.conftest import approving_engine, make_site
 
 
 def send(api, clock, author, email="ada@example.com", **extra):
@@ -37,3 +37,22 @@ def test_trust_is_the_name_and_the_email(api, app_service, moderator_token, cloc
     erased = api.post("/sites/blog/moderation/erase", json_body={"email": "ada@example.com"}, headers=moderator_token)
     assert erased.status_code == 200
     assert send(api, clock, "Ada")["status"] == "pending"  # erasure took the trust record too
+
+
+def test_bulk_spam_feeds_the_memory_and_the_next_comment_is_not_published(api, app_service, moderator_token, clock):
+    from chalicelib import spam
+    from chalicelib.storage import marshal
+
+    app_service.engine = spam.evaluate
+    make_site(app_service.store, moderation="auto")  # before the first submission caches the site
+    first = send(api, clock, "Reader", email="r1@example.com", url="https://backcare-notes.example/")
+    assert first["status"] == "approved"
+    bulk = api.post("/sites/blog/moderation/bulk", json_body={"action": "spam", "ids": [first["id"]]}, headers=moderator_token)
+    assert json.loads(bulk.body)["results"] == {first["id"]: "spam"}
+    later = send(api, clock, "Reader", email="r1@example.com")
+    assert later["status"] == "pending"  # held or in the spam folder, never published
+    view = json.loads(api.get(f"/sites/blog/moderation/comments/{later['id']}", headers=moderator_token).body)
+    assert "memory-email" in {r["rule"] for r in view["verdict"]["reasons"]}
+    (tag,) = [t for t in app_service.store.get_comment("blog", first["id"]).spam_marks if t.startswith("D#")]
+    key = marshal({"pk": f"MEMORY#blog#{tag}", "sk": "MEMORY"})
+    assert "Item" in app_service.store.client.get_item(TableName=app_service.store.table, Key=key)

@@ -42,7 +42,7 @@ def test_table_site_and_tokens(manage, ddb_local_endpoint):
     assert manage("create-table").returncode == 0  # again: nothing to do, no error
     made = manage("create-site", "my-blog", "--origin", "https://blog.example/", "--origin", "http://localhost:4000",
                   "--moderation", "auto", "--flood-seconds", "0", "--post-url-template", "{origin}/posts/{post_id}",
-                  "--spam-retention-days", "7")
+                  "--spam-retention-days", "7", "--spam-memory-days", "45")
     assert made.returncode == 0, made.stderr
     assert manage("create-site", "bad", "--origin", "javascript:alert(1)").returncode == 2
     refused = manage("create-site", "bad", "--origin", "https://blog.example", "--spam-retention-days", "-1")
@@ -56,7 +56,7 @@ def test_table_site_and_tokens(manage, ddb_local_endpoint):
     site = client.get_item(TableName=table, Key={"pk": {"S": "SITE#my-blog"}, "sk": {"S": "SITE"}})["Item"]
     assert [o["S"] for o in site["origins"]["L"]] == ["https://blog.example", "http://localhost:4000"]
     assert site["moderation"]["S"] == "auto" and site["flood_seconds"]["N"] == "0"
-    assert site["spam_retention_days"]["N"] == "7"
+    assert site["spam_retention_days"]["N"] == "7" and site["spam_memory_days"]["N"] == "45"
     stored = json.dumps(client.query(TableName=table, KeyConditionExpression="pk = :p",
                                      ExpressionAttributeValues={":p": {"S": "SITE#my-blog"}})["Items"])
     assert token.stdout.strip() not in stored  # only a keyed hash is kept
