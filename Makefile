@@ -39,6 +39,7 @@ test:
 	@$(MAKE) --no-print-directory install
 	node_modules/.bin/eslint --max-warnings 0 .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 unit: install

@@ -54,7 +54,7 @@ def error_status(exc: Exception) -> tuple[int, dict, dict]:
     """HTTP status, JSON body and headers for a domain error."""
     from pydantic import ValidationError as PydanticError
 
-    if isinstance(exc, errors.ValidationError):
+    if isinstance(exc, errors.FieldsError):
         return 422, {"error": "validation", "fields": exc.fields}, {}
     if isinstance(exc, PydanticError):
         from chalicelib.models import validation_messages
@@ -173,7 +173,7 @@ def preflight(slug: str, methods: str) -> Response:
     return Response(body="", status_code=204, headers=headers)
 
 
-def known_site(slug: str) -> None:
+def require_valid_slug(slug: str) -> None:
     if not SITE_SLUG.match(slug):
         raise errors.NotFoundError("no such site")
 
@@ -190,7 +190,7 @@ def submit_comment(site: str) -> Response:
         if len(raw) > MAX_BODY:
             raise _TooLarge()
         values = _read_form(raw) if is_form else _read_json(raw)
-        known_site(site)
+        require_valid_slug(site)
         submitted = wiring.service().submit(
             site,
             values,
@@ -316,7 +316,7 @@ def submit_preflight(site: str) -> Response:
 @guarded
 def form_token(site: str) -> Response:
     """A signed token that dates the form: the spam engine's time check."""
-    known_site(site)
+    require_valid_slug(site)
     return json_response(wiring.service().form_token(site), 200, cors_headers(site))
 
 
@@ -330,7 +330,7 @@ def form_token_preflight(site: str) -> Response:
 @guarded
 def public_comments(site: str, post_id: str) -> Response:
     """Approved comments of a post, oldest first."""
-    known_site(site)
+    require_valid_slug(site)
     from urllib.parse import unquote
 
     query = app.current_request.query_params or {}
@@ -347,7 +347,7 @@ def public_comments_preflight(site: str, post_id: str) -> Response:
 @guarded
 def counts(site: str) -> Response:
     """Approved comment counts of the posts named by repeated post_id parameters."""
-    known_site(site)
+    require_valid_slug(site)
     query = app.current_request.query_params
     # Chalice's getlist raises KeyError for a name that is not there at all.
     post_ids = list(dict.fromkeys(query.getlist("post_id"))) if query and "post_id" in query else []
@@ -365,7 +365,7 @@ def origin_check(site: str) -> Response:
     (CORS hides why), so it can tell the blog's owner. Any page may ask; it answers nothing else."""
     open_to_all = {"Access-Control-Allow-Origin": "*"}
     try:
-        known_site(site)
+        require_valid_slug(site)
         wiring.service().site(site)  # an unknown site is a 404, not "not allowed"
     except Exception as exc:  # noqa: BLE001 - same answers as every route, readable from any origin
         answer = error_answer(exc)
@@ -383,7 +383,7 @@ def moderator(site: str) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.AuthError("send Authorization: Bearer <moderator token>")
     name = wiring.service().authenticate(site, token.strip())
-    known_site(site)
+    require_valid_slug(site)
     return name
 
 

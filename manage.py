@@ -114,7 +114,7 @@ def _origins(urls: list[str]) -> list[str] | None:
 
 def cmd_create_token(args: argparse.Namespace) -> int:
     from chalicelib import wiring
-    from chalicelib.secrets import new_api_token
+    from chalicelib.signing import new_api_token
 
     if wiring.store().get_site(args.site) is None:
         print(f"error: no site named {args.site!r}", file=sys.stderr)
@@ -181,7 +181,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """The whole site (or one person's comments) as JSON lines or a WXR file, on stdout."""
     from chalicelib import wiring
-    from chalicelib.errors import NotFoundError, ValidationError
+    from chalicelib.errors import NotFoundError, FieldsError
     from chalicelib.migrate.export import site_comments, to_jsonl, to_wxr
     from chalicelib.models import ModeratorComment
 
@@ -194,7 +194,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except NotFoundError:
         print(f"error: no site named {args.site!r}", file=sys.stderr)
         return 1
-    except ValidationError as exc:
+    except FieldsError as exc:
         print(f"error: --email {exc.fields['email']}", file=sys.stderr)
         return 2
     if args.format == "jsonl":

@@ -63,7 +63,7 @@ def use_stack(endpoint: str, table: str, secret_file: str) -> None:
 
 
 def new_secret_file(directory: str) -> str:
-    from chalicelib.secrets import create_secret_file
+    from chalicelib.signing import create_secret_file
 
     path = os.path.join(directory, "secret")
     create_secret_file(path)
@@ -98,7 +98,7 @@ def create_table(client: Any, table: str, *, site_kwargs: dict | None = None) ->
 
 def moderator_token(store: Any, secret_file: str) -> str:
     """A moderator token for the demo site, stored as the app stores it (a keyed hash)."""
-    from chalicelib.secrets import Keyring, load_secret, new_api_token
+    from chalicelib.signing import Keyring, load_secret, new_api_token
 
     token = new_api_token()
     store.put_token(SITE, "bench", Keyring(load_secret(secret_file, None, REGION)).token_hash(token))
@@ -421,7 +421,7 @@ def seed_comments(
 
 
 def keyring_of(secret_file: str) -> Any:
-    from chalicelib.secrets import Keyring, load_secret
+    from chalicelib.signing import Keyring, load_secret
 
     return Keyring(load_secret(secret_file, None, REGION))
 

@@ -160,7 +160,7 @@ def setup(endpoint: str, data_dir: str) -> tuple[object, str]:
 
     from chalicelib import wiring
     from chalicelib.models import Site
-    from chalicelib.secrets import create_secret_file, new_api_token
+    from chalicelib.signing import create_secret_file, new_api_token
 
     create_secret_file(env["REPLYBOX_SECRET_FILE"])
     wiring.reset()

@@ -13,7 +13,6 @@ class Settings:
     region: str
     secret_file: str | None
     secret_parameter: str | None
-    max_body_bytes: int = 256 * 1024
     site_cache_seconds: float = 60.0
     # 3 attempts x 1.5 s answers a silent DynamoDB with a 503 in ~5 s, well inside the Lambda's 10 s.
     ddb_timeout_seconds: float = 1.5

@@ -6,7 +6,7 @@ class ReplyboxError(Exception):
     """Base of every error the service raises on purpose."""
 
 
-class ValidationError(ReplyboxError):
+class FieldsError(ReplyboxError):
     """Client input is wrong; `fields` maps each field name to a message a person can act on."""
 
     def __init__(self, fields: dict[str, str]):

@@ -184,8 +184,8 @@ def validation_messages(exc: ValidationError) -> dict[str, str]:
 
 
 def parse_comment(data: dict[str, Any]) -> CommentIn:
-    """Validate a submission; raises errors.ValidationError with a message per field."""
-    from .errors import ValidationError as FieldsError
+    """Validate a submission; raises errors.FieldsError with a message per field."""
+    from .errors import FieldsError
 
     try:
         return CommentIn.model_validate(data)
@@ -195,16 +195,12 @@ def parse_comment(data: dict[str, Any]) -> CommentIn:
 
 def parse_content(value: Any) -> str:
     """A comment's text checked as a submission's `content` is (a moderator's edit); errors name the field."""
-    from .errors import ValidationError as FieldsError
+    from .errors import FieldsError
 
     try:
         return _required(_clean(value, multiline=True), MAX_CONTENT)
     except ValueError as exc:
         raise FieldsError({"content": str(exc)}) from None
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 # Letters that draw nothing, beside the format (Cf) and combining (Mn, Me) categories.
@@ -289,7 +285,7 @@ class SubmitResult(PublicComment):
     """The answer to an accepted submission: the public view and approved/pending. `avatar` is null
     unless the comment is public: the sender chose the email, so its avatar would be an oracle."""
 
-    avatar: Optional[str]
+    avatar: Optional[str]  # type: ignore[assignment]  # a public view that may withhold one field
     status: Literal["approved", "pending"]
 
 

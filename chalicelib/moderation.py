@@ -9,14 +9,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from . import spam
 from .errors import (
     AuthError,
-    BadRequestError,
     ClosedError,
     ConflictError,
+    FieldsError,
     ForbiddenError,
     IllegalTransitionError,
     NotFoundError,
     StorageUnavailableError,
-    ValidationError,
 )
 from .models import (
     STATUSES,
@@ -32,8 +31,8 @@ from .models import (
     parse_comment,
     parse_content,
 )
-from .secrets import Keyring
-from .storage import EmailFlooded, Effects, Guards, IdempotentReplay, Store, SubmissionContext
+from .signing import Keyring
+from .storage import DynamoStore, Effects, EmailFlooded, Guards, IdempotentReplay, SubmissionContext
 
 MAX_PAGE = 100
 
@@ -113,11 +112,11 @@ def redirect_location(site: Site, candidates: list[str], post_id: str, comment_i
 
 
 class Service:
-    """replybox's use cases over a Store, a Keyring and a clock."""
+    """replybox's use cases over the store, a Keyring and a clock."""
 
     def __init__(
         self,
-        store: Store,
+        store: DynamoStore,
         keyring: Keyring,
         clock: Callable[[], float] = time.time,
         site_ttl: float = 60.0,
@@ -184,7 +183,7 @@ class Service:
         if site is None:
             raise NotFoundError(f"no site named {slug!r}")
         if comment_in.post_url and not is_allowed(comment_in.post_url, site):
-            raise ValidationError({"post_url": "must be a page of this blog (an allowed origin)"})
+            raise FieldsError({"post_url": "must be a page of this blog (an allowed origin)"})
         comment_in = self._check_parent(comment_in, context)
         if post_is_closed(site, context.post_state, now):
             raise ClosedError("comments are closed on this post")
@@ -311,7 +310,7 @@ class Service:
 
     def form_token(self, slug: str) -> dict:
         self.site(slug)
-        from .secrets import FORM_TOKEN_TTL
+        from .signing import FORM_TOKEN_TTL
 
         return {"form_token": self.keyring.form_token(slug, self.clock()), "expires_in": FORM_TOKEN_TTL}
 
@@ -351,19 +350,19 @@ class Service:
         """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
         self.site(slug)
         if not isinstance(closed, bool):
-            raise ValidationError({"closed": "must be true or false"})
+            raise FieldsError({"closed": "must be true or false"})
         if not post_id or len(post_id) > 200:
-            raise ValidationError({"post_id": "must be 1 to 200 characters"})
+            raise FieldsError({"post_id": "must be 1 to 200 characters"})
         self.store.set_post_state(slug, post_id, closed=closed)
         return {"post_id": post_id, "closed": closed}
 
     def counts(self, slug: str, post_ids: list[str]) -> dict[str, int]:
         self.site(slug)
         if len(post_ids) > 100:
-            raise ValidationError({"post_id": "at most 100 posts at a time"})
+            raise FieldsError({"post_id": "at most 100 posts at a time"})
         for post_id in post_ids:
             if not post_id or len(post_id) > 200:
-                raise ValidationError({"post_id": "each post_id must be 1 to 200 characters"})
+                raise FieldsError({"post_id": "each post_id must be 1 to 200 characters"})
         return self.store.count_approved(slug, post_ids)
 
     # ---- moderators ----
@@ -383,7 +382,7 @@ class Service:
 
     def queue(self, slug: str, status: str = "pending", limit: int = 50, cursor: str | None = None) -> dict:
         if status not in STATUSES:
-            raise ValidationError({"status": f"must be one of {', '.join(STATUSES)}"})
+            raise FieldsError({"status": f"must be one of {', '.join(STATUSES)}"})
         limit = _page_size(limit)
         scope = f"queue:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, limit, self.keyring.decode_cursor(scope, cursor))
@@ -413,7 +412,7 @@ class Service:
         """Delete one page (EMPTY_PAGE) of the spam or trash queue; `next_cursor` continues with the next.
         A comment that changed since the page was read is left alone (counted in `skipped`)."""
         if status not in ("spam", "trash"):
-            raise ValidationError({"status": "must be spam or trash"})
+            raise FieldsError({"status": "must be spam or trash"})
         scope = f"empty:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, EMPTY_PAGE, self.keyring.decode_cursor(scope, cursor))
         deleted = skipped = 0
@@ -442,10 +441,10 @@ class Service:
         """Apply a moderation action (or `edit` the text, given `content`) if the comment is still at
         `version`; returns the new full view."""
         if not isinstance(action, str) or (action not in TRANSITIONS and action != "edit"):
-            raise ValidationError({"action": f"must be one of {', '.join([*TRANSITIONS, 'edit'])}"})
+            raise FieldsError({"action": f"must be one of {', '.join([*TRANSITIONS, 'edit'])}"})
         if action == "edit":
             if version is None:
-                raise ValidationError({"version": "is required to edit (the version you loaded)"})
+                raise FieldsError({"version": "is required to edit (the version you loaded)"})
             content = parse_content(content)
         before = self._comment(slug, comment_id, full=True)
         if version is not None and version != before.version:
@@ -552,9 +551,9 @@ class Service:
     def bulk(self, slug: str, action: str, ids: list[str]) -> dict:
         """One action on up to 100 comments; each id gets its new status or the reason it failed."""
         if not isinstance(action, str) or (action not in TRANSITIONS and action != "delete"):
-            raise ValidationError({"action": f"must be one of {', '.join([*TRANSITIONS, 'delete'])}"})
+            raise FieldsError({"action": f"must be one of {', '.join([*TRANSITIONS, 'delete'])}"})
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100 or not all(isinstance(i, str) for i in ids):
-            raise ValidationError({"ids": "must be a list of 1 to 100 comment ids"})
+            raise FieldsError({"ids": "must be a list of 1 to 100 comment ids"})
         results: dict[str, str] = {}
         for comment_id in dict.fromkeys(ids):
             try:
@@ -574,7 +573,7 @@ class Service:
     def erase(self, slug: str, email: str) -> dict:
         """GDPR erasure: every comment and stored datum of this address on the site."""
         if not isinstance(email, str) or "@" not in email or len(email) > 254:
-            raise ValidationError({"email": "must be an email address"})
+            raise FieldsError({"email": "must be an email address"})
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
         return {"erased": self.store.erase_items(slug, email_hash, keys)}
@@ -582,7 +581,7 @@ class Service:
     def export_person(self, slug: str, email: str) -> dict:
         """GDPR access: every comment this address left on the site, in the moderator's full view."""
         if not isinstance(email, str) or "@" not in email or len(email) > 254:
-            raise ValidationError({"email": "must be an email address"})
+            raise FieldsError({"email": "must be an email address"})
         self.site(slug)
         email_hash = self.keyring.email_hash(slug, email)
         comments = []
@@ -631,9 +630,9 @@ def _page_size(limit: Any) -> int:
     try:
         limit = int(limit)
     except (TypeError, ValueError):
-        raise ValidationError({"limit": f"must be a whole number from 1 to {MAX_PAGE}"}) from None
+        raise FieldsError({"limit": f"must be a whole number from 1 to {MAX_PAGE}"}) from None
     if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError({"limit": f"must be a whole number from 1 to {MAX_PAGE}"})
+        raise FieldsError({"limit": f"must be a whole number from 1 to {MAX_PAGE}"})
     return limit
 
 
@@ -675,5 +674,3 @@ def _learned(item: dict | None) -> spam.LearnedCounts | None:
         tokens={k: (v[0], v[1]) for k, v in tokens.items()},
     )
 
-
-__all__ = ["Service", "Submitted", "redirect_location", "is_allowed", "origin_of", "BadRequestError"]

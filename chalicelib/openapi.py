@@ -249,7 +249,7 @@ def _pages(*codes: int) -> dict:
 
 
 def _param(name: str, where: str, schema: dict, description: str, required: bool = False) -> dict:
-    param = {"name": name, "in": where, "schema": schema, "description": description}
+    param: dict[str, Any] = {"name": name, "in": where, "schema": schema, "description": description}
     if where == "path" or required:
         param["required"] = True
     return param
@@ -261,7 +261,7 @@ COMMENT_ID = _param("comment_id", "path", {"type": "string"}, "A comment id (ULI
 LIMIT = _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}, "Page size")
 CURSOR = _param("cursor", "query", {"type": "string"}, "`next_cursor` of the previous page")
 LINK_TOKEN = _param("token", "path", {"type": "string"}, "The signed link token from the moderator's mail")
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 MODERATOR = (401, 403)
 
 

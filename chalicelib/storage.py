@@ -1,4 +1,4 @@
-"""All DynamoDB access: one table, its keys and indexes, and the Store that reads and writes it.
+"""All DynamoDB access: one table, its keys and indexes, and the store (DynamoStore) that reads and writes it.
 
 One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
 
@@ -87,7 +87,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import (
     ConflictError,
@@ -245,7 +245,7 @@ def unmarshal(item: dict) -> dict:
     return {k: _from_ddb(v) for k, v in item.items()}
 
 
-# ---- the Store protocol ---------------------------------------------------------------------------
+# ---- what the store takes and gives -----------------------------------------------------------------
 class SubmissionContext:
     """What one BatchGetItem brings back for a submission."""
 
@@ -266,44 +266,6 @@ class SubmissionContext:
         self.parent_origin = parent_origin  # ORIGIN item when the parent was named by its old number
         self.post_state = post_state or {}  # the post's META item: closed, first_comment_at
         self.memory = memory or {}  # spam-memory tag -> its item ({"marks", "expires_at"}), where found
-
-
-class Store(Protocol):
-    def create_table(self) -> None: ...
-    def put_site(self, site: Site) -> None: ...
-    def get_site(self, slug: str) -> Site | None: ...
-    def load_submission_context(
-        self,
-        site: str,
-        author_hash: str,
-        parent_id: str | None,
-        with_site: bool,
-        post_id: str | None = None,
-        memory: Iterable[str] = (),
-    ) -> SubmissionContext: ...
-    def insert_comment(self, comment: Comment, guards: "Guards") -> None: ...
-    def get_idempotent(self, site: str, digest: str) -> dict | None: ...
-    def get_comment(self, site: str, comment_id: str, *, full: bool = False) -> Comment | None: ...
-    def list_public(self, site: str, post_id: str, limit: int, start: dict | None) -> tuple[list[dict], dict | None]: ...
-    def count_approved(self, site: str, post_ids: list[str]) -> dict[str, int]: ...
-    def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]: ...
-    def get_comments(self, site: str, comment_ids: list[str]) -> dict[str, Comment]: ...
-    def count_queue(self, site: str, status: str, cap: int) -> int: ...
-    def count_discard(self, site: str, day: str, reason: str, expires_at: int) -> None: ...
-    def discard_counts(self, site: str, days: list[str]) -> dict[str, dict[str, int]]: ...
-    def save_moderation(self, before: Comment, after: Comment, effects: "Effects") -> None: ...
-    def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None: ...
-    def email_items(self, site: str, email_hash: str) -> list[dict]: ...
-    def erase_items(self, site: str, email_hash: str, keys: list[dict]) -> int: ...
-    def put_token(self, site: str, name: str, token_hash: str) -> None: ...
-    def import_comments(self, entries: list["ImportEntry"]) -> list[bool]: ...
-    def grant_trust(self, site: str, author_hash: str, email_hash: str, since: str) -> None: ...
-    def get_post_state(self, site: str, post_id: str, *, consistent: bool = True) -> dict: ...
-    def set_post_state(
-        self, site: str, post_id: str, *, closed: bool | None = None, first_comment_at: str | None = None
-    ) -> None: ...
-    def get_token(self, token_hash: str) -> dict | None: ...
-    def revoke_token(self, site: str, name: str) -> bool: ...
 
 
 class Guards:
@@ -929,7 +891,7 @@ class DynamoStore:
 
         Written whole, so a guard DynamoDB already deleted comes back with a restored comment.
         """
-        values = {":id": comment.id, ":g": email_pk(comment.site, comment.email_hash)}
+        values: dict[str, str | int] = {":id": comment.id, ":g": email_pk(comment.site, comment.email_hash)}
         expression = "SET comment_id = :id, gsi3pk = :g, gsi3sk = :id"
         if comment.expires_at:
             expression += ", expires_at = :e"
@@ -1192,6 +1154,7 @@ def _reasons_from_message(message: str, count: int) -> list[dict]:
         return []
     inside = message[message.rfind("[") + 1 : message.rfind("]")]
     return [{"Code": part.strip()} for part in inside.split(",")][:count]
+
 
 
 def chunks(items: list, size: int) -> Iterable[list]:

@@ -68,7 +68,7 @@ def setup_store() -> Any:
 
 @cache
 def keyring() -> Any:
-    from .secrets import Keyring, load_secret
+    from .signing import Keyring, load_secret
 
     settings = get_settings()
     return Keyring(load_secret(settings.secret_file, settings.secret_parameter, settings.region))

@@ -35,9 +35,9 @@ def main() -> int:
     env = use_local_environment()
     data_dir = env["DATA_DIR"]
     os.makedirs(data_dir, exist_ok=True)
-    os.environ.update(REPLYBOX_PUBLIC_ORIGIN=origin, REPLYBOX_SITE_CACHE_SECONDS=LOCAL_SITE_CACHE_SECONDS)
+    os.environ.update(REPLYBOX_SITE_CACHE_SECONDS=LOCAL_SITE_CACHE_SECONDS)
 
-    from chalicelib.secrets import create_secret_file
+    from chalicelib.signing import create_secret_file
 
     if create_secret_file(env["REPLYBOX_SECRET_FILE"]):
         print(f"replybox: created the HMAC secret {env['REPLYBOX_SECRET_FILE']}", flush=True)
@@ -79,7 +79,7 @@ def set_up_demo(data_dir: str, origin: str) -> None:
     """The table, the site `demo` allowing this server's origin, and its moderator token (once)."""
     from chalicelib import wiring
     from chalicelib.models import Site
-    from chalicelib.secrets import new_api_token
+    from chalicelib.signing import new_api_token
 
     wiring.reset()
     wiring.setup_store().create_table()

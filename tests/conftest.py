@@ -22,7 +22,7 @@ os.environ.update(
 os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("DYNAMODB_ENDPOINT_URL", None)
 
-from chalicelib.secrets import Keyring  # noqa: E402
+from chalicelib.signing import Keyring  # noqa: E402
 
 
 class Clock:

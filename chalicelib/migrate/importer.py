@@ -93,11 +93,11 @@ def import_export(
     site = service.site(site_slug)
     summary = ImportSummary(skipped=Counter(export.skipped))
     unique: dict[str, ImportedComment] = {}
-    for comment in export.comments:
-        if comment.origin_id in unique:
+    for exported in export.comments:
+        if exported.origin_id in unique:
             summary.skipped["repeated id"] += 1
         else:
-            unique[comment.origin_id] = comment
+            unique[exported.origin_id] = exported
     ids = {origin: imported_id(service, site_slug, origin, c.created) for origin, c in unique.items()}
     now = service.clock()
     oldest_kept = now - site.retention_days * 86400

@@ -10,7 +10,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
@@ -58,7 +58,7 @@ class Export:
 
 
 # ---- safe XML -------------------------------------------------------------------------------------
-def _refuse(*_args: object) -> None:
+def _refuse(*_args: object) -> NoReturn:
     raise ExportFormatError("the file declares a DOCTYPE or entities; exports never do, so it is refused")
 
 
@@ -221,8 +221,8 @@ def _parse_disqus(root: Element) -> Export:
             export.posts[post.post_id] = post
     for element in root.findall("post"):
         thread_ref = element.find("thread")
-        post = threads.get(thread_ref.get("id", "") if thread_ref is not None else "")
-        if post is None:
+        found = threads.get(thread_ref.get("id", "") if thread_ref is not None else "")
+        if found is None:
             export.skipped["no thread"] += 1
             continue
         if _true(_text(element, "isDeleted")):
@@ -248,7 +248,7 @@ def _parse_disqus(root: Element) -> Export:
         export.comments.append(
             ImportedComment(
                 origin_id=origin_id,
-                post_id=post.post_id,
+                post_id=found.post_id,
                 parent_origin_id=_origin(parent.get("id", "")) or None if parent is not None else None,
                 author=_name(_text(author, "name") or _text(author, "username")),
                 email=_text(author, "email"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from .learned import learning_keys
 from .rules import FLOOR_RULES, RULES, Comment, decide, is_akismet_test
@@ -90,14 +91,15 @@ def memory_domains(submission: Submission) -> list[str]:
 
 def _clean(submission: Submission) -> Submission:
     """The submission with every text field a str and the token fields in their documented range."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in dataclass_fields(Submission):
         value = getattr(submission, f.name, None)
         if f.name == "form_token":
             values[f.name] = value if value in _TOKEN_STATES else "missing"
         elif f.name == "form_age":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            values[f.name] = float(value) if ok else None
+            values[f.name] = None
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+                values[f.name] = float(value)
         else:
             values[f.name] = value if isinstance(value, str) else ("" if value is None else str(value))
     return Submission(**values)

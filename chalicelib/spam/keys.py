@@ -103,9 +103,3 @@ def default_matcher() -> KeyMatcher:
                     _default = KeyMatcher(())
     return _default
 
-
-def reset_default_matcher() -> None:
-    """Forget the built automaton (for cold-load benchmarks)."""
-    global _default
-    with _default_lock:
-        _default = None

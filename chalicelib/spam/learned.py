@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from typing import Mapping
+from typing import Any, Mapping
 
 from .text import Prepared, link_host, words
 
@@ -93,18 +93,18 @@ def learned_log_odds(
     return total / max(len(keys), _MIN_KEYS), known
 
 
-def _pair(value: object) -> tuple[int, int]:
+def _pair(value: Any) -> tuple[int, int]:
     """A stored (spam, ham) count pair, tolerating what a database hands back (Decimal, list, junk)."""
     try:
-        spam, ham = value  # type: ignore[misc]
+        spam, ham = value
         return max(_as_int(spam), 0), max(_as_int(ham), 0)
     except (TypeError, ValueError):
         return 0, 0
 
 
-def _as_int(value: object) -> int:
+def _as_int(value: Any) -> int:
     try:
-        number = int(value)  # type: ignore[arg-type]
+        number = int(value)
     except (TypeError, ValueError, OverflowError):
         return 0
     return number

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Callable, Iterator
 
 from .classifier import shipped_model
@@ -174,16 +174,11 @@ def disposable_email(c: Comment) -> Iterator[Reason]:
         yield Reason("disposable-email", 1.5, "the email address is at a throwaway (disposable) mail domain")
 
 
+@cache
 def _disposable_domains() -> frozenset[str]:
-    global _DISPOSABLE
-    if _DISPOSABLE is None:
-        from disposable_email_domains import blocklist  # noqa: PLC0415 (10k names: load on first use)
+    from disposable_email_domains import blocklist  # noqa: PLC0415 (10k names: load on first use)
 
-        _DISPOSABLE = frozenset(blocklist)
-    return _DISPOSABLE
-
-
-_DISPOSABLE: frozenset[str] | None = None
+    return frozenset(blocklist)
 
 
 def shouting(c: Comment) -> Iterator[Reason]:
@@ -258,7 +253,7 @@ def classifier(c: Comment) -> Iterator[Reason]:
 
 def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:
     """The word n-grams that pushed most toward spam, skipping stop-word-only ones ('for', 'on')."""
-    phrases = []
+    phrases: list[str] = []
     for key, contribution in sorted(terms, key=lambda t: -t[1]):
         if contribution <= 0 or len(phrases) >= limit:
             break

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
+from typing import Mapping
 
 from chalice import Response
 
@@ -41,13 +42,13 @@ def url(name: str) -> str:
     return f"{prefix}{name}?v={load(name)[1]}"
 
 
-def serve(name: str, query: dict | None, headers: dict) -> Response:
+def serve(name: str, query: Mapping[str, str] | None, headers: Mapping[str, str]) -> Response:
     """The file with its content type, an ETag (304 when the browser has it) and a cache lifetime."""
     if name not in TYPES:
         return Response(body="not found\n", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
     text, version = load(name)
     etag = f'"{version}"'
-    common = {
+    common: dict[str, str | list[str]] = {
         "ETag": etag,
         "Cache-Control": LONG_CACHE if (query or {}).get("v") == version else SHORT_CACHE,
         "X-Content-Type-Options": "nosniff",

@@ -126,7 +126,7 @@ def _thread(comments: list[dict]) -> dict[str | None, list[dict]]:
 
 def _avatar_svg(avatar_id: str | None) -> Any:
     """The comment's identicon inline (no request per avatar), or None for an id that is not one."""
-    if not AVATAR.match(avatar_id or ""):
+    if avatar_id is None or not AVATAR.match(avatar_id):
         return None
     from markupsafe import Markup
 

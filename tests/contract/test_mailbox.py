@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.secrets import canonical_email
+from chalicelib.signing import canonical_email
 from tests.conftest import approving_engine, comment_data, make_service, make_site
 
 # Each group is one mailbox: case of the domain and of the local part, the domain's U-label and

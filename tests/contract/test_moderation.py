@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.errors import ConflictError, IllegalTransitionError, NotFoundError, ValidationError
+from chalicelib.errors import ConflictError, IllegalTransitionError, NotFoundError, FieldsError
 from tests.conftest import comment_data
 
 
@@ -52,7 +52,7 @@ def test_illegal_transitions(service, path, illegal):
 
 def test_unknown_action_and_missing_comment(service):
     comment = submit(service)
-    with pytest.raises(ValidationError):
+    with pytest.raises(FieldsError):
         service.act("blog", comment.id, "publish", 1)
     with pytest.raises(NotFoundError):
         service.act("blog", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "approve", 1)
@@ -142,7 +142,7 @@ def test_bulk_reports_each_id(service, clock):
     assert results[missing] == "error: not found"
     deleted = service.bulk("blog", "delete", [a.id, missing])["results"]
     assert deleted == {a.id: "deleted", missing: "error: not found"}
-    with pytest.raises(ValidationError):
+    with pytest.raises(FieldsError):
         service.bulk("blog", "approve", [str(i) for i in range(101)])
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.errors import DuplicateError, FloodError, NotFoundError, ValidationError
+from chalicelib.errors import DuplicateError, FloodError, NotFoundError, FieldsError
 from tests.conftest import comment_data, make_service, make_site
 
 
@@ -123,7 +123,7 @@ def test_reply_to_approved_parent_on_same_post_only(service, clock):
 
 
 def test_post_url_must_be_on_an_allowed_origin(service):
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(FieldsError) as raised:
         submit(service, post_url="https://evil.example/p")
     assert "post_url" in raised.value.fields
 

@@ -206,7 +206,7 @@ def test_expired_tampered_and_foreign_links_do_nothing(http, wired, keyring, pen
     body, mac = good.split(".")
     payload = json.loads(__import__("base64").urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     payload["v"] = 7
-    from chalicelib.secrets import _b64
+    from chalicelib.signing import _b64
 
     tampered = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()) + "." + mac
     cases = [(path(expired), 410), (path(tampered), 403), (path(good, "other"), 403), (path("nonsense"), 403)]

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.ddblocal
 
 @pytest.fixture
 def manage(ddb_local_endpoint, tmp_path):
-    from chalicelib.secrets import create_secret_file
+    from chalicelib.signing import create_secret_file
 
     secret = tmp_path / "secret"
     create_secret_file(str(secret))

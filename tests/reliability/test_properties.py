@@ -56,7 +56,7 @@ def plausible_submission():
 def test_parse_comment_returns_a_comment_or_field_errors_never_anything_else(data):
     try:
         comment = parse_comment(data)
-    except errors.ValidationError as exc:
+    except errors.FieldsError as exc:
         assert exc.fields and all(isinstance(k, str) and isinstance(v, str) for k, v in exc.fields.items())
         return
     assert isinstance(comment, CommentIn)
@@ -76,7 +76,7 @@ def test_text_within_the_limits_is_accepted_unless_blank_or_control(author, cont
     data = {"post_id": "p", "author": author, "content": content, "email": email}
     try:
         comment = parse_comment(data)
-    except errors.ValidationError as exc:
+    except errors.FieldsError as exc:
         assert set(exc.fields) <= {"author", "content", "email"}
         return
     assert comment.author == author.strip() and comment.content == content.strip()

@@ -9,9 +9,12 @@ import json
 import os
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import BadRequestError
+
+if TYPE_CHECKING:  # the spam package loads only where a comment is scored
+    from .spam.verdict import FormTokenState
 
 FORM_TOKEN_TTL = 3600
 
@@ -128,7 +131,9 @@ class Keyring:
         issued = int(now if now is not None else time.time())
         return self.sign("form", {"s": site, "t": issued, "n": secrets.token_hex(4)})
 
-    def check_form_token(self, site: str, token: str, now: float | None = None) -> tuple[str, float | None]:
+    def check_form_token(
+        self, site: str, token: str, now: float | None = None
+    ) -> tuple[FormTokenState, float | None]:
         """('valid', age) | ('missing'|'forged'|'expired', None) for the spam engine."""
         if not token:
             return "missing", None
