@@ -190,24 +190,47 @@ MODERATE_BODY = """<a class="skip-link" href="#main">Skip to content</a>
 <section id="queue" hidden aria-labelledby="queue-title">
 <h1 id="queue-title" class="visually-hidden">Moderation queue</h1>
 <div class="tabs" role="tablist" aria-label="Comment status">
-<button type="button" role="tab" id="tab-pending" data-status="pending" aria-controls="panel">Pending</button>
-<button type="button" role="tab" id="tab-approved" data-status="approved" aria-controls="panel">Approved</button>
-<button type="button" role="tab" id="tab-spam" data-status="spam" aria-controls="panel">Spam</button>
-<button type="button" role="tab" id="tab-trash" data-status="trash" aria-controls="panel">Trash</button>
+<button type="button" role="tab" id="tab-pending" data-status="pending" aria-controls="panel">Pending <span class="tab-count" id="count-pending"></span></button>
+<button type="button" role="tab" id="tab-approved" data-status="approved" aria-controls="panel">Approved <span class="tab-count" id="count-approved"></span></button>
+<button type="button" role="tab" id="tab-spam" data-status="spam" aria-controls="panel">Spam <span class="tab-count" id="count-spam"></span></button>
+<button type="button" role="tab" id="tab-trash" data-status="trash" aria-controls="panel">Trash <span class="tab-count" id="count-trash"></span></button>
 </div>
 <div id="panel" role="tabpanel" aria-labelledby="tab-pending">
+<div class="filters" role="search">
+<p><label for="search">Search</label> <input type="search" id="search" placeholder="Author, email, website or text" spellcheck="false"></p>
+<p><label for="post-filter">Post</label> <select id="post-filter"><option value="">All posts</option></select></p>
+<p><button type="button" id="compact" aria-pressed="false">Compact list</button> <span id="shown-count" class="muted"></span></p>
+</div>
 <div class="bulk" role="group" aria-label="Selected comments">
 <label class="check"><input type="checkbox" id="select-all"> Select all</label>
 <span id="selected-count" class="muted">0 selected</span>
 <span id="bulk-actions" class="actions"></span>
+<button type="button" id="empty-status" class="act act-delete" hidden>Empty spam</button>
+</div>
+<div id="empty-confirm" class="confirm" role="alertdialog" aria-labelledby="empty-confirm-text" hidden>
+<p id="empty-confirm-text"></p>
+<p class="actions"><button type="button" id="empty-yes" class="act act-delete">Delete them for good</button>
+<button type="button" id="empty-no" class="act">Cancel</button></p>
 </div>
 <ol id="items" class="items"></ol>
 <p id="empty" class="empty" hidden>Nothing here.</p>
 <p><button type="button" id="more" hidden>Load more</button></p>
 </div>
+<div id="toast" class="toast" hidden><span id="toast-text"></span> <button type="button" id="undo">Undo</button></div>
+<section class="discards" aria-labelledby="discards-title">
+<h2 id="discards-title">Discarded comments, last 7 days</h2>
+<p class="muted">Comments the spam check was sure about are dropped without being stored: nothing of them is kept,
+only how many were dropped each day and for which strongest reason. A real comment that scored too high shows up
+here as a number.</p>
+<p id="discard-total"></p>
+<table class="discard-table"><thead><tr><th scope="col">Day (UTC)</th><th scope="col">Discarded</th><th scope="col">Strongest reasons</th></tr></thead>
+<tbody id="discard-days"></tbody></table>
+</section>
 <details class="help"><summary>Keyboard shortcuts</summary>
 <dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous comment</dd><dt><kbd>x</kbd></dt><dd>select the comment</dd>
-<dt><kbd>a</kbd></dt><dd>approve</dd><dt><kbd>s</kbd></dt><dd>spam</dd><dt><kbd>d</kbd></dt><dd>trash</dd></dl>
+<dt><kbd>a</kbd></dt><dd>approve</dd><dt><kbd>s</kbd></dt><dd>spam</dd><dt><kbd>d</kbd></dt><dd>trash</dd>
+<dt><kbd>e</kbd></dt><dd>edit the text (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves, <kbd>Esc</kbd> cancels)</dd>
+<dt><kbd>u</kbd></dt><dd>undo the last action</dd><dt><kbd>/</kbd></dt><dd>search</dd></dl>
 <p>The keys act on the comment that has focus; the buttons above the list act on the selected ones.
 They do nothing while you type in a field.</p></details>
 </section>

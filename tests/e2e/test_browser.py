@@ -336,6 +336,7 @@ def test_screenshots(stack, open_page, screenshots):
         page.get_by_label("Moderator token").fill(stack.token)
         page.get_by_role("button", name="Open the queue").click()
         page.locator(".mod-item").first.wait_for()
+        page.locator("#count-pending").filter(has_text=re.compile(r"\d")).wait_for()  # the tab counts are in
         page.screenshot(path=os.path.join(screenshots, f"moderate-{name}.png"), full_page=True)
     page = open_page(viewport=PHONE)
     page.goto(stack.blog + "/embed")
@@ -431,3 +432,154 @@ def test_widget_on_an_origin_that_is_not_allowed_tells_the_blogs_owner(stack, op
     alert.get_by_text("Comments are not switched on for this address yet").wait_for()
     assert page.get_by_role("textbox", name="Comment").input_value() == text
     assert len(logged) == 1  # asked once, told once
+
+
+def stats(stack) -> dict:
+    status, answer = stack.call("GET", "/sites/demo/moderation/stats", token=stack.token)
+    assert status == 200, answer
+    return answer
+
+
+def test_moderate_counts_filters_searches_and_says_why_and_what_a_reply_answers(stack, open_page):
+    parent = stack.submit(DEMO_POST, author="Thread Parent", content=unique("Is ice or heat better after massage?"))
+    stack.moderate(parent["id"], "approve")
+    reply = stack.submit(DEMO_POST, author="Replier", parent_id=parent["id"], content=unique("Heat, for me."))
+    word = uuid.uuid4().hex[:10]
+    other = stack.submit("morning-other", author="Elsewhere", content=f"Filed under another post {word}.",
+                         post_title="Stretching at the desk", post_url=stack.blog + "/stretching")
+    page = open_page()
+    sign_in(page, stack)
+    page.locator(f"#mod-{other['id']}").wait_for()
+    expected = stats(stack)["counts"]
+    for status in ("pending", "approved", "spam", "trash"):
+        page.locator(f"#count-{status}").filter(has_text=re.compile(r"\d")).wait_for()
+    assert int(page.locator("#count-pending").inner_text()) == expected["pending"]
+    assert int(page.locator("#count-approved").inner_text()) == expected["approved"]
+
+    card = page.locator(f"#mod-{reply['id']}")
+    quote = card.locator(".mod-parent")
+    assert quote.inner_text().startswith("Reply to Thread Parent (approved): ")
+    assert "Is ice or heat better after massage?" in quote.inner_text()
+    assert card.locator(".mod-why").inner_text().startswith("Held on arrival")
+    post_link = page.locator(f"#mod-{other['id']} .mod-post a")
+    assert post_link.inner_text() == "Stretching at the desk"
+    assert post_link.get_attribute("href") == stack.blog + "/stretching"
+
+    page.get_by_label("Post").select_option(label="Stretching at the desk (1)")
+    assert page.locator(".mod-item:visible").count() == 1
+    assert page.locator(f"#mod-{other['id']}").is_visible()
+    page.get_by_label("Post").select_option(label="All posts")
+    page.get_by_label("Search").fill(word.upper())  # any case, over the text, the author, email and URL
+    assert page.locator(".mod-item:visible").count() == 1
+    assert "1 of" in page.locator("#shown-count").inner_text()
+    page.get_by_label("Search").fill("Replier")
+    assert page.locator(f"#mod-{reply['id']}").is_visible() and page.locator(f"#mod-{other['id']}").is_hidden()
+
+
+def test_compact_list_fits_twenty_comments_on_a_900px_screen(stack, open_page):
+    for n in range(22):
+        stack.submit(DEMO_POST, content=unique(f"A comment of a busy morning, number {n}, with a few more words to wrap."))
+    page = open_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, stack)
+    page.locator(".mod-item").nth(21).wait_for()
+    page.get_by_role("button", name="Compact list").click()
+    assert page.get_by_role("button", name="Compact list").get_attribute("aria-pressed") == "true"
+    boxes = page.locator(".mod-item").evaluate_all("items => items.slice(0, 20).map(i => i.getBoundingClientRect())")
+    assert boxes[19]["bottom"] - boxes[0]["top"] <= 900 * 0.75  # 20 cards in three quarters of the screen
+    first = page.locator(".mod-item").first
+    first.focus()
+    assert first.locator(".act-approve").is_visible()  # the focused card shows its buttons
+    page.reload()
+    page.locator(".mod-item").first.wait_for()
+    assert page.locator("#items.compact").count() == 1  # kept for the tab (sessionStorage)
+
+
+def test_every_action_is_confirmed_with_undo(stack, open_page):
+    comment = stack.submit(DEMO_POST, author="Undo Me", content=unique("Approve me, then think again."))
+    page = open_page()
+    sign_in(page, stack)
+    item = page.locator(f"#mod-{comment['id']}")
+    item.focus()
+    page.keyboard.press("a")
+    item.wait_for(state="detached")
+    toast = page.locator("#toast")
+    assert toast.is_visible() and "Comment by Undo Me approved." in toast.inner_text()
+    page.get_by_role("button", name="Undo").click()
+    item.wait_for()
+    assert "Undone" in toast.inner_text()
+    status, current = stack.call("GET", f"/sites/demo/moderation/comments/{comment['id']}", token=stack.token)
+    assert current["status"] == "pending" and current["version"] == 3  # approve, then hold at version 2
+
+    item.focus()
+    page.keyboard.press("d")  # trash, then `u` undoes it (restore)
+    item.wait_for(state="detached")
+    page.keyboard.press("u")
+    item.wait_for()
+    status, current = stack.call("GET", f"/sites/demo/moderation/comments/{comment['id']}", token=stack.token)
+    assert current["status"] == "pending" and current["version"] == 5
+
+
+def test_moderator_edits_a_comments_text_and_can_undo_it(stack, open_page):
+    original = unique("Teh stretches helpd.")
+    comment = stack.submit(DEMO_POST, author="Typo Writer", content=original)
+    page = open_page()
+    sign_in(page, stack)
+    item = page.locator(f"#mod-{comment['id']}")
+    item.focus()
+    page.keyboard.press("e")
+    text = page.get_by_label("Text of the comment by Typo Writer")
+    assert text.input_value() == original
+    text.fill("   ")
+    page.get_by_role("button", name="Save").click()
+    error = item.locator(".mod-field-error")
+    error.wait_for()
+    assert error.inner_text() == "Not saved: the text is required."
+    assert text.get_attribute("aria-invalid") == "true"
+    fixed = unique("The stretches helped.")
+    text.fill(fixed)
+    text.press("Control+Enter")
+    item.locator(".mod-content", has_text=fixed).wait_for()
+    assert "edited" in page.locator("#toast").inner_text()
+    status, current = stack.call("GET", f"/sites/demo/moderation/comments/{comment['id']}", token=stack.token)
+    assert current["content"] == fixed and current["version"] == 2
+    page.get_by_role("button", name="Undo").click()
+    item.locator(".mod-content", has_text=original).wait_for()
+    status, current = stack.call("GET", f"/sites/demo/moderation/comments/{comment['id']}", token=stack.token)
+    assert current["content"] == original and current["version"] == 3
+
+
+def test_empty_spam_after_a_confirmation(stack, open_page):
+    ids = [stack.submit(DEMO_POST, content=unique(f"Cheap pills {n}"))["id"] for n in range(2)]
+    for comment_id in ids:
+        stack.moderate(comment_id, "spam")
+    page = open_page()
+    sign_in(page, stack)
+    page.get_by_role("tab", name="Spam").click()
+    page.locator(f"#mod-{ids[0]}").wait_for()
+    page.locator("#count-spam").filter(has_text=re.compile(r"\d")).wait_for()
+    spam = stats(stack)["counts"]["spam"]
+    page.get_by_role("button", name="Empty spam").click()
+    confirm = page.get_by_role("alertdialog")
+    assert f"Delete all {spam} spam comments for good? This cannot be undone." in confirm.inner_text()
+    assert stats(stack)["counts"]["spam"] == spam  # asking deletes nothing
+    confirm.get_by_role("button", name="Delete them for good").click()
+    page.locator("#toast").get_by_text(f"Deleted {spam} spam comment").wait_for()
+    page.get_by_text("No spam comments.").wait_for()
+    assert page.locator(".mod-item").count() == 0
+    assert stats(stack)["counts"]["spam"] == 0
+    page.locator("#count-spam", has_text="0").wait_for()
+    for comment_id in ids:
+        assert stack.call("GET", f"/sites/demo/moderation/comments/{comment_id}", token=stack.token)[0] == 404
+
+
+def test_discarded_comments_leave_a_count_on_moderate(stack, open_page):
+    before = stats(stack)["discarded"][0]
+    bot = {"post_id": DEMO_POST, "author": "Bot", "email": "bot@example.org", "content": unique("buy"), "hp": "x"}
+    assert stack.call("POST", "/sites/demo/comments", bot)[0] == 201  # the bot is told nothing
+    page = open_page()
+    sign_in(page, stack)
+    today = page.locator("#discard-days tr").first
+    today.locator("td.num", has_text=str(before["total"] + 1)).wait_for()
+    assert f"honeypot {before['reasons'].get('honeypot', 0) + 1}" in today.inner_text()
+    assert page.locator("#discard-days tr").count() == 7
+    assert "buy" not in page.locator(".discards").inner_text()

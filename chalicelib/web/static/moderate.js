@@ -1,42 +1,50 @@
 /* replybox moderation page: a moderator token pasted into this tab (kept in sessionStorage only) drives the
-   moderation API of this origin. Every comment field is inserted as text. Keys: j/k move, x select,
-   a approve, s spam, d trash (on the focused comment). */
+   moderation API of this origin. Every comment field is inserted as text. Keys on the focused comment:
+   j/k move, x select, a approve, s spam, d trash, e edit; u undoes the last action, / searches. */
 (() => {
   "use strict";
   const $ = (id) => document.getElementById(id);
+  const STATUSES = ["pending", "approved", "spam", "trash"];
   const ACTIONS = {
-    pending: ["approve", "spam", "trash", "delete"],
-    approved: ["hold", "spam", "trash", "delete"],
-    spam: ["ham", "approve", "trash", "delete"],
+    pending: ["approve", "spam", "trash", "edit", "delete"],
+    approved: ["hold", "spam", "trash", "edit", "delete"],
+    spam: ["ham", "approve", "trash", "edit", "delete"],
     trash: ["restore", "delete"],
   };
+  const BULK = { pending: ["approve", "spam", "trash", "delete"], approved: ["hold", "spam", "trash", "delete"],
+    spam: ["ham", "approve", "trash", "delete"], trash: ["restore", "delete"] };
   const LABELS = {
     approve: "Approve", hold: "Unapprove", spam: "Spam", ham: "Not spam", trash: "Trash", restore: "Restore",
-    delete: "Delete forever",
+    edit: "Edit", delete: "Delete forever",
   };
   const DONE = {
     approve: "approved", hold: "moved back to pending", spam: "marked as spam", ham: "marked as not spam",
-    trash: "moved to the trash", restore: "restored", delete: "deleted for good",
+    trash: "moved to the trash", restore: "restored", edit: "edited", delete: "deleted for good",
   };
   const KEYS = { a: "approve", s: "spam", d: "trash" };
+  // Why a comment waits, as recorded when it arrived (spam_check is spelled out with its top reasons).
+  const WHY = {
+    first_comment: "Held on arrival: first comment by this author (nothing approved yet under this name and email).",
+    policy_all: "Held on arrival: this site holds every comment for a moderator (policy all).",
+  };
   const DATE_FORMAT = new Intl.DateTimeFormat(undefined, {
     day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
   });
-  const state = { site: "", token: "", status: "pending", cursor: null, items: {} };
+  const DAY_FORMAT = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const state = { site: "", token: "", status: "pending", cursor: null, items: {}, counts: {}, undo: null, timers: {} };
 
   $("signin").addEventListener("submit", (e) => {
     e.preventDefault();
     signIn($("site").value.trim(), $("token").value.trim());
   });
-  $("signout").addEventListener("click", () => { signOut(""); });
-  Array.prototype.forEach.call(document.querySelectorAll("[role=tab]"), (tab) => {
-    tab.addEventListener("click", () => { showTab(tab.getAttribute("data-status"), true); });
+  $("signout").addEventListener("click", () => signOut(""));
+  document.querySelectorAll("[role=tab]").forEach((tab) => {
+    tab.addEventListener("click", () => showTab(tab.getAttribute("data-status"), true));
     tab.addEventListener("keydown", tabKeys);
   });
-  $("more").addEventListener("click", () => { load(true); });
+  $("more").addEventListener("click", () => load(true));
   $("select-all").addEventListener("change", (e) => {
-    const on = e.target.checked;
-    boxes().forEach((box) => { box.checked = on; });
+    visible().forEach((li) => (li.querySelector(".check input").checked = e.target.checked));
     selectionChanged();
   });
   $("items").addEventListener("change", selectionChanged);
@@ -48,8 +56,19 @@
     const button = e.target.closest("button[data-action]");
     if (button) bulk(button.getAttribute("data-action"), button);
   });
+  $("search").addEventListener("input", applyFilters);
+  $("post-filter").addEventListener("change", applyFilters);
+  $("compact").addEventListener("click", () => setCompact($("compact").getAttribute("aria-pressed") !== "true"));
+  $("undo").addEventListener("click", undo);
+  $("empty-status").addEventListener("click", askEmpty);
+  $("empty-no").addEventListener("click", () => {
+    $("empty-confirm").hidden = true;
+    $("empty-status").focus();
+  });
+  $("empty-yes").addEventListener("click", () => emptyAll(state.status, null, 0));
   document.addEventListener("keydown", shortcut);
 
+  setCompact(sessionStorage.getItem("replybox.compact") === "1");
   const saved = sessionStorage.getItem("replybox.token");
   if (saved) signIn(sessionStorage.getItem("replybox.site") || "demo", saved);
 
@@ -73,22 +92,28 @@
     $("problem").hidden = !message;
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   function api(method, path, body) {
     const headers = { Authorization: "Bearer " + state.token };
     if (body) headers["Content-Type"] = "application/json";
     return fetch("sites/" + encodeURIComponent(state.site) + "/moderation/" + path, {
-      method: method, headers: headers, body: body ? JSON.stringify(body) : undefined,
-      credentials: "omit", cache: "no-store",
+      method, headers, body: body ? JSON.stringify(body) : undefined, credentials: "omit", cache: "no-store",
     }).then((r) => {
       if (r.status === 401 || r.status === 403) {
         signOut(r.status === 403 ? "That token belongs to another site." : "That token is not valid (or was revoked).");
         throw new Error("auth");
       }
-      return r.json().catch(() => { return {}; }).then((data) => { return { r: r, body: data }; });
+      return r.json().catch(() => ({})).then((data) => ({ r, body: data }));
     }, (err) => {
       problem("The server could not be reached. Check your connection and try again.");
       throw err;
     });
+  }
+
+  function failure(res) {
+    return (res.body.fields && (res.body.fields.action || res.body.fields.content)) || res.body.message ||
+      "That did not work (error " + res.r.status + ").";
   }
 
   function signIn(site, token) {
@@ -122,7 +147,7 @@
 
   function showTab(status, focusTab) {
     state.status = status;
-    Array.prototype.forEach.call(document.querySelectorAll("[role=tab]"), (tab) => {
+    document.querySelectorAll("[role=tab]").forEach((tab) => {
       const on = tab.getAttribute("data-status") === status;
       tab.setAttribute("aria-selected", String(on));
       tab.tabIndex = on ? 0 : -1;
@@ -131,18 +156,19 @@
     $("panel").setAttribute("aria-labelledby", "tab-" + status);
     const actions = $("bulk-actions");
     actions.textContent = "";
-    ACTIONS[status].forEach((action) => {
-      actions.appendChild(button(action, LABELS[action] + " selected"));
-    });
+    BULK[status].forEach((action) => actions.appendChild(button(action, LABELS[action] + " selected")));
+    $("empty-status").hidden = status !== "spam" && status !== "trash";
+    $("empty-status").textContent = "Empty " + status;
+    $("empty-confirm").hidden = true;
     load(false);
+    loadStats();
   }
 
   function tabKeys(e) {
-    const order = ["pending", "approved", "spam", "trash"];
-    const i = order.indexOf(state.status);
+    const i = STATUSES.indexOf(state.status);
     if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
       e.preventDefault();
-      showTab(order[(i + (e.key === "ArrowRight" ? 1 : 3)) % 4], true);
+      showTab(STATUSES[(i + (e.key === "ArrowRight" ? 1 : 3)) % 4], true);
     }
   }
 
@@ -160,20 +186,92 @@
         $("items").textContent = "";
         state.items = {};
       }
-      res.body.comments.forEach((c) => { $("items").appendChild(item(c)); });
+      res.body.comments.forEach((c) => $("items").appendChild(item(c)));
       state.cursor = res.body.next_cursor;
       $("more").hidden = !state.cursor;
       $("more").disabled = false;
       refresh();
-      announce(res.body.comments.length + " " + status + " comment" + (res.body.comments.length === 1 ? "" : "s") + " shown.");
+      announce(plural(res.body.comments.length, status + " comment") + " shown.");
     }).catch(() => {});
   }
 
+  // ---- counts on the tabs and the trace of discarded comments ----
+  function loadStats() {
+    clearTimeout(state.timers.stats);
+    state.timers.stats = setTimeout(() => {
+      api("GET", "stats").then((res) => {
+        if (!res.r.ok) return;
+        state.counts = res.body.counts;
+        STATUSES.forEach((status) => {
+          const n = res.body.counts[status];
+          $("count-" + status).textContent = n + (res.body.capped.indexOf(status) >= 0 ? "+" : "");
+        });
+        showDiscards(res.body.discarded);
+      }).catch(() => {});
+    }, 150);
+  }
+
+  function showDiscards(days) {
+    const body = $("discard-days");
+    body.textContent = "";
+    let total = 0;
+    days.forEach((d) => {
+      total += d.total;
+      const tr = body.appendChild(el("tr"));
+      tr.appendChild(el("th", "", DAY_FORMAT.format(new Date(d.day + "T00:00:00Z")))).scope = "row";
+      tr.appendChild(el("td", "num", String(d.total)));
+      const reasons = Object.keys(d.reasons).sort((a, b) => d.reasons[b] - d.reasons[a]);
+      tr.appendChild(el("td", "", reasons.map((r) => r + " " + d.reasons[r]).join(", ") || "–"));
+    });
+    $("discard-total").textContent = total
+      ? plural(total, "comment") + " discarded in the last 7 days."
+      : "No comment was discarded in the last 7 days.";
+  }
+
+  // ---- the list: filters, cards ----
+  function visible() {
+    return Array.from($("items").children).filter((li) => !li.hidden);
+  }
+
   function refresh() {
-    const count = $("items").children.length;
-    $("empty").hidden = count > 0;
-    $("empty").textContent = "No " + state.status + " comments.";
+    postOptions();
+    applyFilters();
+  }
+
+  function postOptions() {
+    const select = $("post-filter"), chosen = select.value, posts = {};
+    Object.values(state.items).forEach((c) => {
+      const p = posts[c.post_id] || (posts[c.post_id] = { title: c.post_title || c.post_id, n: 0 });
+      p.n++;
+    });
+    select.textContent = "";
+    select.appendChild(el("option", "", "All posts")).value = "";
+    Object.keys(posts).sort((a, b) => posts[a].title.localeCompare(posts[b].title)).forEach((id) => {
+      select.appendChild(el("option", "", posts[id].title + " (" + posts[id].n + ")")).value = id;
+    });
+    select.value = posts[chosen] ? chosen : "";
+  }
+
+  function applyFilters() {
+    const words = $("search").value.trim().toLowerCase(), post = $("post-filter").value;
+    const all = Array.from($("items").children);
+    all.forEach((li) => {
+      const c = state.items[li.getAttribute("data-id")];
+      const text = [c.author, c.email, c.url, c.content].join("\n").toLowerCase();
+      li.hidden = !((!post || c.post_id === post) && (!words || text.includes(words)));
+      if (li.hidden) li.querySelector(".check input").checked = false;
+    });
+    const shown = visible().length;
+    $("shown-count").textContent = words || post ? shown + " of " + all.length + " loaded shown" : plural(all.length, "comment") + " loaded";
+    $("empty").hidden = shown > 0;
+    $("empty").textContent = all.length ? "No loaded comment matches." : "No " + state.status + " comments.";
     selectionChanged();
+  }
+
+  function setCompact(on) {
+    $("items").classList.toggle("compact", on);
+    $("compact").setAttribute("aria-pressed", String(on));
+    sessionStorage.setItem("replybox.compact", on ? "1" : "0");
   }
 
   function button(action, label) {
@@ -192,6 +290,15 @@
     }
   }
 
+  function link(text, url, cls) {
+    const href = url && safeHref(url);
+    if (!href) return el("span", cls, text);
+    const a = el("a", cls, text);
+    a.href = href;
+    a.rel = "nofollow ugc noopener noreferrer";
+    return a;
+  }
+
   function item(c) {
     state.items[c.id] = c;
     const li = el("li", "mod-item status-" + c.status);
@@ -199,52 +306,59 @@
     li.id = "mod-" + c.id;
     li.setAttribute("data-id", c.id);
     li.setAttribute("aria-labelledby", "mod-" + c.id + "-who");
-    const check = li.appendChild(el("label", "check"));
-    const box = check.appendChild(el("input"));
+    const box = li.appendChild(el("label", "check")).appendChild(el("input"));
     box.type = "checkbox";
     box.setAttribute("aria-label", "Select the comment by " + c.author);
     const main = li.appendChild(el("div", "mod-main"));
     const meta = main.appendChild(el("p", "mod-meta"));
-    const who = meta.appendChild(el("strong", "mod-author", c.author));
-    who.id = "mod-" + c.id + "-who";
+    meta.appendChild(el("strong", "mod-author", c.author)).id = "mod-" + c.id + "-who";
     meta.appendChild(el("span", "mod-email", c.email));
-    const href = c.url && safeHref(c.url);
-    if (href) {
-      const a = meta.appendChild(el("a", "mod-url", c.url));
-      a.href = href;
-      a.rel = "nofollow ugc noopener noreferrer";
-    } else if (c.url) {
-      meta.appendChild(el("span", "mod-url", c.url));
-    }
+    if (c.url) meta.appendChild(link(c.url, c.url, "mod-url"));
+    meta.appendChild(el("span", "mod-post")).append("on ", link(c.post_title || c.post_id, c.post_url, "mod-post-link"));
     const facts = main.appendChild(el("p", "mod-facts"));
     facts.appendChild(el("span", "badge badge-" + c.status, c.status));
-    facts.appendChild(el("span", "", "on " + c.post_id));
     facts.appendChild(el("time", "", formatDate(c.created_at))).dateTime = c.created_at;
-    if (c.parent_id) facts.appendChild(el("span", "", "reply to " + c.parent_id));
     if (c.ip) facts.appendChild(el("span", "", "IP " + c.ip));
     facts.appendChild(el("span", "", "version " + c.version));
+    const why = reason(c);
+    if (why) main.appendChild(el("p", "mod-why", why));
+    if (c.parent_id) {
+      const quote = main.appendChild(el("blockquote", "mod-parent"));
+      if (c.parent) {
+        quote.append("Reply to ", el("strong", "", c.parent.author), " (" + c.parent.status + "): ");
+        quote.appendChild(el("q", "", c.parent.excerpt));
+      } else {
+        quote.textContent = "Reply to a comment that is gone (" + c.parent_id + ").";
+      }
+    }
     main.appendChild(el("div", "mod-content", c.content));
     main.appendChild(verdict(c.verdict || {}));
     const actions = main.appendChild(el("div", "actions mod-actions"));
-    (ACTIONS[c.status] || []).forEach((action) => { actions.appendChild(button(action)); });
-    const msg = main.appendChild(el("p", "mod-msg"));
-    msg.hidden = true;
+    (ACTIONS[c.status] || []).forEach((action) => actions.appendChild(button(action)));
+    main.appendChild(el("p", "mod-msg")).hidden = true;
     return li;
+  }
+
+  function reason(c) {
+    if (c.status !== "pending" && c.status !== "spam") return "";
+    if (c.held_because !== "spam_check") return WHY[c.held_because] || "";
+    const top = ((c.verdict || {}).reasons || []).filter((r) => r.score > 0).sort((a, b) => b.score - a.score).slice(0, 3);
+    return (c.status === "spam" ? "Marked spam on arrival by the spam check" : "Held on arrival by the spam check") +
+      (top.length ? ": " + top.map((r) => r.rule + " +" + Number(r.score).toFixed(1)).join(", ") + "." : ".");
   }
 
   function verdict(v) {
     const box = el("details", "mod-verdict");
     const reasons = v.reasons || [];
-    const summary = box.appendChild(el("summary", "",
+    box.appendChild(el("summary", "verdict-" + (v.decision || "none"),
       "Spam check: " + (v.decision || "none") + (v.score != null ? ", score " + Number(v.score).toFixed(2) : "") +
-      " (" + reasons.length + " reason" + (reasons.length === 1 ? "" : "s") + ")"));
-    summary.className = "verdict-" + (v.decision || "none");
+      " (" + plural(reasons.length, "reason") + ")"));
     box.open = reasons.length > 0;
     const list = box.appendChild(el("ul"));
     reasons.forEach((r) => {
       const li = list.appendChild(el("li"));
       li.appendChild(el("code", "", r.rule));
-      li.appendChild(document.createTextNode(" " + (r.score >= 0 ? "+" : "") + Number(r.score).toFixed(2) + ": " + (r.detail || "")));
+      li.append(" " + (r.score >= 0 ? "+" : "") + Number(r.score).toFixed(2) + ": " + (r.detail || ""));
     });
     return box;
   }
@@ -257,7 +371,7 @@
 
   function armed(btn) {
     // Deleting cannot be undone: the first press only asks, a second one within 5 s deletes.
-    if (btn.getAttribute("data-armed")) return true;
+    if (!btn || btn.getAttribute("data-armed")) return Boolean(btn);
     const label = btn.textContent;
     btn.setAttribute("data-armed", "1");
     btn.textContent = "Press again to delete";
@@ -268,38 +382,102 @@
     return false;
   }
 
+  // ---- acting on one comment, and undoing it ----
+  function send(c, action, content) {
+    const path = "comments/" + encodeURIComponent(c.id);
+    if (action === "delete") return api("DELETE", path);
+    return api("POST", path, action === "edit" ? { action, version: c.version, content } : { action, version: c.version });
+  }
+
+  // The action that brings a comment from `to` back to `from`: Undo sends it at the version the action left.
+  function inverse(from, to) {
+    if (to === "trash") return "restore";
+    return { trash: "trash", pending: "hold", approved: "approve", spam: "spam" }[from];
+  }
+
   function act(id, action, btn) {
-    const c = state.items[id];
-    const li = $("mod-" + id);
+    const c = state.items[id], li = $("mod-" + id);
     if (!c || !li) return;
     if ((ACTIONS[c.status] || []).indexOf(action) < 0) {
       announce("Cannot " + LABELS[action].toLowerCase() + " a comment that is " + c.status + ".");
       return;
     }
+    if (action === "edit") return edit(li);
     if (action === "delete" && !armed(btn)) return;
-    const request = action === "delete"
-      ? api("DELETE", "comments/" + encodeURIComponent(id))
-      : api("POST", "comments/" + encodeURIComponent(id), { action: action, version: c.version });
-    request.then((res) => {
-      if (res.r.ok) {
-        announce("Comment by " + c.author + " " + DONE[action] + ".");
-        if (res.body.status === state.status) replace(li, res.body);
-        else drop(li);
-      } else if (res.r.status === 409 && res.body.current) {
-        const fresh = replace(li, res.body.current);
-        const text = "Not done: someone else changed this comment since you loaded it. It is now " +
-          res.body.current.status + " (version " + res.body.current.version + "). Check it and choose again.";
-        note(fresh, text);
-        problem(text);
-        fresh.focus();
-      } else {
-        note(li, (res.body.fields && res.body.fields.action) || res.body.message || "That did not work (error " + res.r.status + ").");
+    send(c, action).then((res) => settle(li, c, action, res)).catch(() => {});
+  }
+
+  function settle(li, before, action, res) {
+    if (res.r.ok) {
+      const who = "Comment by " + before.author + " " + DONE[action];
+      announce(who + ".");
+      loadStats();
+      if (action === "delete") {
+        drop(li);
+        offer(who + ". This cannot be undone.", null);
+        return;
       }
-    }).catch(() => {});
+      const after = Object.assign(res.body, { parent: res.body.parent || before.parent });
+      if (after.status === state.status) replace(li, after).focus();
+      else drop(li);
+      offer(who + ".", () => send(after, action === "edit" ? "edit" : inverse(before.status, after.status), before.content)
+        .then((back) => {
+          if (!back.r.ok) return offer("Could not undo: " + failure(back), null);
+          show(Object.assign(back.body, { parent: back.body.parent || before.parent }));
+          announce("Undone: the comment by " + before.author + " is " + back.body.status + " again.");
+          offer("Undone.", null);
+          loadStats();
+        }));
+    } else if (res.r.status === 409 && res.body.current) {
+      const fresh = replace(li, Object.assign(res.body.current, { parent: before.parent }));
+      const text = "Not done: someone else changed this comment since you loaded it. It is now " +
+        res.body.current.status + " (version " + res.body.current.version + "). Check it and choose again.";
+      note(fresh, text);
+      problem(text);
+      fresh.focus();
+    } else {
+      note(li, failure(res));
+    }
+  }
+
+  // The visible confirmation of the last action, with Undo (or `u`) while it is the last one.
+  function offer(text, undoIt) {
+    state.undo = undoIt;
+    $("toast-text").textContent = text;
+    $("undo").hidden = !undoIt;
+    $("toast").hidden = false;
+    clearTimeout(state.timers.toast);
+    state.timers.toast = setTimeout(() => {
+      $("toast").hidden = true;
+      state.undo = null;
+    }, 15000);
+  }
+
+  function undo() {
+    const undoIt = state.undo;
+    state.undo = null;
+    $("undo").hidden = true;
+    if (undoIt) undoIt().catch(() => {});
+  }
+
+  // A comment back in the list it belongs to, in its place (newest first), after an Undo.
+  function show(c) {
+    const old = $("mod-" + c.id);
+    if (c.status !== state.status) {
+      if (old) drop(old);
+      return;
+    }
+    if (old) return replace(old, c).focus();
+    const li = item(c);
+    const after = Array.from($("items").children).find((n) => n.getAttribute("data-id") < c.id);
+    $("items").insertBefore(li, after || null);
+    refresh();
+    li.focus();
   }
 
   function replace(li, c) {
     const fresh = item(c);
+    fresh.hidden = li.hidden;
     li.replaceWith(fresh);
     refresh();
     return fresh;
@@ -313,52 +491,133 @@
     if (next) next.focus();
   }
 
-  function boxes() {
-    return Array.prototype.slice.call($("items").querySelectorAll(".check input"));
+  // ---- editing the text ----
+  function edit(li) {
+    const c = state.items[li.getAttribute("data-id")];
+    if (li.querySelector(".mod-edit")) return li.querySelector(".mod-edit textarea").focus();
+    const content = li.querySelector(".mod-content");
+    const form = el("form", "mod-edit");
+    const label = form.appendChild(el("label", "visually-hidden", "Text of the comment by " + c.author));
+    const area = form.appendChild(el("textarea"));
+    area.id = label.htmlFor = "edit-" + c.id;
+    area.value = c.content;
+    area.rows = Math.min(12, Math.max(3, c.content.split("\n").length + 1));
+    const error = form.appendChild(el("p", "mod-field-error"));
+    error.id = "edit-" + c.id + "-error";
+    error.hidden = true;
+    const buttons = form.appendChild(el("div", "actions"));
+    buttons.appendChild(el("button", "act act-approve", "Save")).type = "submit";
+    const cancel = buttons.appendChild(el("button", "act", "Cancel"));
+    cancel.type = "button";
+    const close = () => {
+      form.remove();
+      content.hidden = false;
+      li.focus();
+    };
+    cancel.addEventListener("click", close);
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") close();
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      send(c, "edit", area.value).then((res) => {
+        if (res.r.status === 422 && res.body.fields && res.body.fields.content) {
+          error.textContent = "Not saved: the text " + res.body.fields.content + ".";
+          error.hidden = false;
+          area.setAttribute("aria-invalid", "true");
+          area.setAttribute("aria-describedby", error.id);
+          area.focus();
+          return;
+        }
+        settle(li, c, "edit", res);
+      }).catch(() => {});
+    });
+    content.hidden = true;
+    content.after(form);
+    area.focus();
   }
 
+  // ---- many at once ----
   function selectionChanged() {
-    const all = boxes(), chosen = all.filter((b) => { return b.checked; }).length;
+    const all = visible().map((li) => li.querySelector(".check input")), chosen = all.filter((b) => b.checked).length;
     $("selected-count").textContent = chosen + " selected";
     $("select-all").checked = all.length > 0 && chosen === all.length;
     $("select-all").indeterminate = chosen > 0 && chosen < all.length;
   }
 
   function bulk(action, btn) {
-    const ids = boxes().filter((b) => { return b.checked; }).map((b) => {
-      return b.closest(".mod-item").getAttribute("data-id");
-    });
+    const from = state.status;
+    const ids = visible().filter((li) => li.querySelector(".check input").checked).map((li) => li.getAttribute("data-id"));
     if (!ids.length) {
       announce("Select comments first (press x or tick their boxes).");
       return;
     }
     if (action === "delete" && !armed(btn)) return;
-    api("POST", "bulk", { action: action, ids: ids }).then((res) => {
+    api("POST", "bulk", { action, ids }).then((res) => {
       if (!res.r.ok) {
         problem(res.body.message || "That did not work (error " + res.r.status + ").");
         return;
       }
       let failed = 0;
+      const moved = {}; // new status -> ids, for Undo
       Object.keys(res.body.results).forEach((id) => {
         const outcome = res.body.results[id], li = $("mod-" + id);
-        if (!li) return;
         if (outcome.indexOf("error") === 0) {
           failed++;
-          note(li, "Not done: " + outcome.replace(/^error: /, ""));
-        } else if (outcome !== state.status) {
-          drop(li);
+          if (li) note(li, "Not done: " + outcome.replace(/^error: /, ""));
+          return;
         }
+        (moved[outcome] = moved[outcome] || []).push(id);
+        if (li && outcome !== state.status) drop(li);
       });
       const done = ids.length - failed;
-      announce(done + " comment" + (done === 1 ? "" : "s") + " " + DONE[action] + (failed ? "; " + failed + " could not be changed." : "."));
+      const text = plural(done, "comment") + " " + DONE[action] + (failed ? "; " + failed + " could not be changed." : ".");
+      announce(text);
       if (failed) problem(failed + " of the selected comments could not be changed: see the note on each.");
+      loadStats();
+      offer(text + (action === "delete" ? " This cannot be undone." : ""), action === "delete" || !done ? null : () =>
+        Promise.all(Object.keys(moved).map((to) => api("POST", "bulk", { action: inverse(from, to), ids: moved[to] })))
+          .then(() => {
+            offer("Undone.", null);
+            if (state.status === from) load(false);
+            loadStats();
+          }));
     }).catch(() => {});
+  }
+
+  // ---- emptying spam and trash ----
+  function askEmpty() {
+    const n = state.counts[state.status];
+    $("empty-confirm-text").textContent = "Delete " + (n == null ? "every" : "all " + n) + " " + state.status +
+      " comment" + (n === 1 ? "" : "s") + " for good? This cannot be undone.";
+    $("empty-confirm").hidden = false;
+    $("empty-yes").focus();
+  }
+
+  function emptyAll(status, cursor, deleted) {
+    $("empty-yes").disabled = true;
+    api("POST", "empty", { status, cursor }).then((res) => {
+      if (!res.r.ok) {
+        $("empty-yes").disabled = false;
+        problem(res.body.message || "Could not empty the " + status + " (error " + res.r.status + ").");
+        return;
+      }
+      deleted += res.body.deleted;
+      announce("Deleted " + deleted + "…");
+      if (res.body.next_cursor) return emptyAll(status, res.body.next_cursor, deleted);
+      $("empty-yes").disabled = false;
+      $("empty-confirm").hidden = true;
+      offer("Deleted " + plural(deleted, status + " comment") + " for good.", null);
+      if (state.status === status) load(false);
+      loadStats();
+    }).catch(() => ($("empty-yes").disabled = false));
   }
 
   function shortcut(e) {
     if ($("queue").hidden || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.target.closest("input:not([type=checkbox]), textarea, select, [contenteditable]")) return;
-    const items = Array.prototype.slice.call($("items").children);
+    const items = visible();
     const current = document.activeElement && document.activeElement.closest && document.activeElement.closest(".mod-item");
     const i = items.indexOf(current);
     if (e.key === "j" || e.key === "k") {
@@ -370,6 +629,12 @@
       selectionChanged();
     } else if (KEYS[e.key] && current) {
       act(current.getAttribute("data-id"), KEYS[e.key], null);
+    } else if (e.key === "e" && current) {
+      act(current.getAttribute("data-id"), "edit", null);
+    } else if (e.key === "u" && state.undo) {
+      undo();
+    } else if (e.key === "/") {
+      $("search").focus();
     } else {
       return;
     }
