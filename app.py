@@ -338,6 +338,18 @@ def public_comments(site: str, post_id: str) -> Response:
     return public_json(page, cors_headers(site))
 
 
+@app.route("/sites/{site}/posts/{post_id}/comments.html", methods=["GET"])
+@guarded
+def public_comments_fragment(site: str, post_id: str) -> Response:
+    """The approved thread as an escaped HTML fragment with anchors, for a static site's build."""
+    require_valid_slug(site)
+    from urllib.parse import unquote
+
+    from chalicelib.web import pages
+
+    return pages.comments_fragment(site, unquote(post_id), app.current_request.headers.get("if-none-match"))
+
+
 @app.route("/sites/{site}/posts/{post_id}/comments", methods=["OPTIONS"])
 def public_comments_preflight(site: str, post_id: str) -> Response:
     return preflight(site, "GET, OPTIONS")

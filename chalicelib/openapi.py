@@ -452,6 +452,20 @@ def operations() -> dict[str, dict[str, dict]]:
                 {"200": _ok(200, html_page, HTML)}, tag="pages", kind="page",
             )
         },
+        "/count.js": {
+            "get": _operation(
+                "Comment counts for index pages: fills every element with data-replybox-count (one counts request)",
+                {"200": _ok(200, text, "text/javascript"), "304": _ok(304, None)},
+                tag="assets", kind="asset", params=[version, etag],
+            )
+        },
+        "/sites/{site}/posts/{post_id}/comments.html": {
+            "get": _operation(
+                "The approved thread as an escaped HTML fragment with id=\"comment-…\" anchors, for a static site's build",
+                {"200": _ok(200, html_page, HTML), "304": _ok(304, None), **_errors(400, 404, 503)},
+                tag="comments", kind="page", params=[SITE, POST_ID, etag],
+            )
+        },
         "/widget.js": {
             "get": _operation(
                 "The embeddable comment widget",

@@ -21,6 +21,7 @@ TYPES = {
     "moderate.css": CSS,
     "moderate.js": JS,
     "widget.js": JS,
+    "count.js": JS,
     "favicon.svg": "image/svg+xml",
 }
 # Unversioned URLs (the widget embedded on blogs): fresh within minutes in browsers, a minute at the edge.
@@ -38,7 +39,7 @@ def load(name: str) -> tuple[str, str]:
 
 def url(name: str) -> str:
     """A page-relative, versioned address (relative, so it also works under an API Gateway stage)."""
-    prefix = "" if name == "widget.js" else "static/"
+    prefix = "" if name in ("widget.js", "count.js") else "static/"
     return f"{prefix}{name}?v={load(name)[1]}"
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 from chalice import Response
 
 from chalicelib import errors, wiring
+from chalicelib.moderation import is_origin_number
 from chalicelib.web import render
 from chalicelib.web.post import demo_post
 
@@ -34,8 +35,10 @@ def demo(request: Any) -> Response:
     listing, unavailable = _listing(post.post_id, query.get("cpage"))
     comments = listing["comments"]
     reply_to = (query.get("replytocom") or "").upper()
-    reply_to = reply_to if COMMENT_ID.match(reply_to) else ""
-    reply_name = next((c["author"] for c in comments if c["id"] == reply_to), "")
+    # An imported comment's old number (?replytocom=123) is what links made before the move carry.
+    reply_to = reply_to if COMMENT_ID.match(reply_to) or is_origin_number(reply_to) else ""
+    replied = next((c for c in comments if reply_to in (c["id"], c.get("origin_id"))), None)
+    reply_name = replied["author"] if replied else ""
     hidden = [("comment_post_ID", post.post_id), ("comment_parent", reply_to or "0"), ("post_title", post.title)]
     page_url, token = _page_url(request), _form_token()
     hidden += [("redirect_to", page_url)] if page_url else []
@@ -60,8 +63,46 @@ def demo(request: Any) -> Response:
         next_cursor_quoted=quote(cursor, safe="") if cursor else "",
         reply_to=reply_to,
         reply_name=reply_name,
+        closed=bool(listing.get("closed")),
         hidden=hidden,
     )
+
+
+FRAGMENT_MAX = 1000  # comments in one fragment: ten pages of the public listing
+
+
+def comments_fragment(site: str, post_id: str, if_none_match: str | None) -> Response:
+    """A post's approved thread as an escaped HTML fragment with its anchors, cacheable like the JSON."""
+    from chalicelib import httpcache
+
+    service = wiring.service()
+    comments: list[dict] = []
+    cursor = None
+    while True:
+        page = service.list_public(site, post_id, 100, cursor)
+        comments += page["comments"]
+        cursor = page["next_cursor"]
+        if not cursor or len(comments) >= FRAGMENT_MAX:
+            break
+    count = int(page["count"])
+    body = render.render(
+        "comments_fragment.html",
+        thread=_thread(comments),
+        count=count,
+        comments_title=comments_title(count),
+        closed=bool(page.get("closed")),
+    )
+    etag = httpcache.etag_of(body)
+    headers: dict[str, str | list[str]] = {
+        "Cache-Control": httpcache.PUBLIC_READ,
+        "ETag": etag,
+        "Vary": "Accept-Encoding",
+        "X-Content-Type-Options": "nosniff",
+        "Access-Control-Allow-Origin": "*",  # public, approved text only: a build script may fetch it anywhere
+    }
+    if httpcache.not_modified(etag, if_none_match):
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body, status_code=200, headers={"Content-Type": "text/html; charset=utf-8", **headers})
 
 
 def _listing(post_id: str, cursor: str | None) -> tuple[dict, bool]:

@@ -31,6 +31,15 @@ def widget_script() -> Response:
     return assets.serve("widget.js", request.query_params, request.headers)
 
 
+@web.route("/count.js", methods=["GET"])
+def count_script() -> Response:
+    """Comment counts on a blog's index pages: one counts request fills every data-replybox-count."""
+    from chalicelib.web import assets
+
+    request = web.current_request
+    return assets.serve("count.js", request.query_params, request.headers)
+
+
 @web.route("/static/{name}", methods=["GET"])
 def static_file(name: str) -> Response:
     from chalicelib.web import assets

@@ -149,6 +149,15 @@ def _stop(process: subprocess.Popen) -> None:
         pass
 
 
+INDEX_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Another blog</title></head>
+<body><main><h1>Latest posts</h1>
+<article><h2>Post A</h2><a href="/a#comments" data-replybox-count="count-a">Comments</a></article>
+<article><h2>Post B</h2><a href="/b#comments" data-replybox-count="count-b">Comments</a></article>
+<footer>Post A again: <span data-replybox-count="count-a" data-site="demo">?</span></footer>
+<script src="{api}/count.js" data-site="demo" defer></script>
+</main></body></html>"""
+
+
 class _BlogHandler(BaseHTTPRequestHandler):
     """Another origin's blog post embedding the widget with its two lines."""
 
@@ -156,15 +165,23 @@ class _BlogHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         # /embed: its own post, two comments a page; anything else: the demo post, as another blog would show it.
-        # /many: a post with many comments (requests per page view).
+        # /many: a post with many comments (requests per page view). /imported, /closed: posts of the
+        # import tests (two comments a page). /index: an index page whose counts come from count.js.
+        if self.path.startswith("/index"):
+            return self._send(INDEX_PAGE.format(api=self.api).encode())
         post, size = ("embed-test", 2) if self.path.startswith("/embed") else (
-            ("many-test", 100) if self.path.startswith("/many") else ("massage-for-lower-back-pain", 100))
+            ("many-test", 100) if self.path.startswith("/many") else (
+                ("imported-post", 2) if self.path.startswith("/imported") else (
+                    ("closed-post", 2) if self.path.startswith("/closed") else ("massage-for-lower-back-pain", 100))))
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Another blog</title></head>
 <body><main><h1>Another blog's post</h1><p>Some words before the comments.</p>
 <div id="replybox"></div>
 <script src="{self.api}/widget.js" data-site="demo" data-post="{post}" data-page-size="{size}" defer></script>
 </main></body></html>""".encode()
+        self._send(page)
+
+    def _send(self, page: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))

@@ -12,6 +12,7 @@
   const pageSize = Math.min(Math.max(parseInt(opt.pageSize, 10) || 50, 1), 100);
   const NAMES = { post_id: "comment_post_ID", parent_id: "comment_parent", content: "comment", hp: "ak_hp_textarea" };
   const MESSAGES = {
+    403: "Comments are closed on this post.",
     404: "The comment you are replying to is no longer there. Cancel the reply and send your comment again.",
     409: "You have already posted this comment.",
     413: "Your comment is too long. Please shorten it and send it again.",
@@ -62,8 +63,14 @@
   thread.querySelectorAll(".rb-date time[datetime]").forEach((t) => (t.textContent = formatDate(t.dateTime)));
   const serverMore = more.querySelector("a[data-cursor]");
   if (serverMore) setMore(serverMore.getAttribute("data-cursor"));
-  if (root.getAttribute("data-rendered") !== "server") load(null);
-  if (!/^0?$/.test(field("parent_id").value)) replyTo(field("parent_id").value, true);
+  const replyingTo = new URLSearchParams(location.search).get("replytocom") || field("parent_id").value;
+  const first = root.getAttribute("data-rendered") !== "server" ? load(null) : Promise.resolve(serverMore && serverMore.getAttribute("data-cursor"));
+  // Old links (#comment-123, ?replytocom=123) may name a comment beyond the first page: load on until it is there.
+  first.then((cursor) => {
+    if (!/^0?$/.test(replyingTo)) find(replyingTo, cursor).then((li) => li && replyTo(replyingTo, true));
+    const wanted = /^#comment-([0-9A-Za-z_-]{1,40})$/.exec(location.hash);
+    if (wanted) find(wanted[1], cursor).then((li) => li && li.scrollIntoView());
+  });
   // The form token is asked for when someone starts on the form, not on every page view.
   form.addEventListener("focusin", getToken, { once: true });
 
@@ -151,10 +158,25 @@
         page.comments.forEach((c) => document.getElementById("comment-" + c.id) || place(render(c), c.parent_id));
         setCount(page.count);
         setMore(page.next_cursor);
+        if (page.closed) close();
+        return page.next_cursor;
       })
       .catch(() => whyUnreachable().then((reason) => {
         if (reason === "network") setMore(cursor, "Comments could not be loaded. Try again");
+        return null;
       }));
+  }
+
+  // The comment an id or an old number names (its li), loading later pages while it is not shown yet.
+  function find(id, cursor) {
+    const node = document.getElementById("comment-" + id);
+    if (node) return Promise.resolve(node.closest(".rb-comment"));
+    return cursor ? load(cursor).then((next) => find(id, next)) : Promise.resolve(null);
+  }
+
+  function close() {
+    respond.hidden = true;
+    if (!root.querySelector(".rb-closed")) home.after(el("p", { className: "rb-closed", role: "status" }, "Comments are closed."));
   }
 
   // A blocked cross-origin call is opaque to scripts: origin-check (readable from any origin) says
@@ -222,6 +244,7 @@
 
   function render(c, pending) {
     const li = el("li", { className: "rb-comment" + (pending ? " rb-pending" : ""), id: "comment-" + c.id });
+    if (c.origin_id) li.append(el("a", { id: "comment-" + c.origin_id, className: "rb-anchor", "aria-hidden": "true" }));
     const body = li.appendChild(el("article", { className: "rb-body", "aria-label": "Comment by " + c.author }));
     const meta = body.appendChild(el("footer", { className: "rb-meta" }));
     if (/^[0-9a-f]{20}$/.test(c.avatar)) meta.append(identicon(c.avatar));
@@ -252,8 +275,9 @@
   }
 
   function replyTo(id, quiet) {
-    const li = id && document.getElementById("comment-" + id);
-    field("parent_id").value = li ? id : "0";
+    const node = id && document.getElementById("comment-" + id);
+    const li = node && node.closest(".rb-comment"); // an old number's anchor sits inside its comment
+    field("parent_id").value = li ? li.id.slice("comment-".length) : "0";
     if (cancel) cancel.hidden = !li;
     if (heading) heading.textContent = "Leave a Reply" + (li ? " to " + li.querySelector(".rb-author").textContent : "");
     if (li) li.querySelector(":scope > .rb-children").before(respond);
