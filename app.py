@@ -64,6 +64,8 @@ def error_status(exc: Exception) -> tuple[int, dict, dict]:
         return 400, {"error": "bad_request", "message": str(exc)}, {}
     if isinstance(exc, errors.NotFoundError):
         return 404, {"error": "not_found", "message": str(exc)}, {}
+    if isinstance(exc, errors.IdempotencyError):
+        return 422, {"error": "idempotency", "message": str(exc)}, {}
     if isinstance(exc, errors.DuplicateError):
         return 409, {"error": "duplicate", "message": str(exc)}, {}
     if isinstance(exc, errors.ConflictError):
@@ -196,7 +198,7 @@ def submit_comment(site: str) -> Response:
             values,
             ip=viewer_ip(request),
             user_agent=request.headers.get("user-agent") or "",
-            idempotency_key=(request.headers.get("idempotency-key") or "")[:255],
+            idempotency_key=request.headers.get("idempotency-key") or "",
         )
     except _TooLarge:
         if is_form and len(raw) <= MAX_REFILL:

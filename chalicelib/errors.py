@@ -26,6 +26,10 @@ class DuplicateError(ReplyboxError):
     """The same author already left this comment on this post."""
 
 
+class IdempotencyError(ReplyboxError):
+    """The Idempotency-Key is too long, or was used before for another request."""
+
+
 class FloodError(ReplyboxError):
     """Comments from one sender come too fast."""
 

@@ -17,6 +17,7 @@ MAX_EMAIL = 100
 MAX_URL = 200
 MAX_CONTENT = 65525
 MAX_POST_ID = 200
+MAX_IDEMPOTENCY_KEY = 255
 MAX_POST_TITLE = 300
 EXCERPT = 160  # characters of a parent comment shown beside a reply on /moderate
 

@@ -13,11 +13,13 @@ from .errors import (
     ConflictError,
     FieldsError,
     ForbiddenError,
+    IdempotencyError,
     IllegalTransitionError,
     NotFoundError,
     StorageUnavailableError,
 )
 from .models import (
+    MAX_IDEMPOTENCY_KEY,
     STATUSES,
     Comment,
     CommentIn,
@@ -155,6 +157,8 @@ class Service:
         self, slug: str, data: dict[str, Any], *, ip: str = "", user_agent: str = "", idempotency_key: str = ""
     ) -> Submitted:
         """Validate, score and store a comment in one transaction (after at most one batched read)."""
+        if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
+            raise IdempotencyError(f"the Idempotency-Key header must be at most {MAX_IDEMPOTENCY_KEY} characters")
         comment_in = parse_comment(data)
         if comment_in.parent_id and not (is_ulid(comment_in.parent_id) or is_origin_number(comment_in.parent_id)):
             raise NotFoundError("the comment you reply to does not exist")
@@ -235,6 +239,7 @@ class Service:
             ip_hash=ip_hash,
             idempotency_digest=self.keyring.digest("idempotency", idempotency_key) if idempotency_key else None,
             idempotent_answer=result.model_dump(mode="json"),
+            request_digest=self._request_digest(slug, comment_in, email_hash) if idempotency_key else None,
             ip=ip,
             user_agent=user_agent,
             retention_days=site.retention_days,
@@ -250,6 +255,10 @@ class Service:
                 decision = "hold"
                 self.store.insert_comment(comment, guards)
         except IdempotentReplay as replay:
+            if replay.request is not None and replay.request != guards.request_digest:
+                raise IdempotencyError(
+                    "this Idempotency-Key was already used for another comment; send a new key with a new comment"
+                ) from None
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
         return Submitted(result, site, comment_in, decision)
 
@@ -272,6 +281,15 @@ class Service:
     def _author_hash(self, email_hash: str, author: str) -> str:
         """Who a trust record is for: the email and the name together, as WordPress checks them."""
         return self.keyring.digest("trust", f"{email_hash}\x00{normalize_text(author)}")
+
+    def _request_digest(self, slug: str, comment_in: CommentIn, email_hash: str) -> str:
+        """What an Idempotency-Key is bound to: the fields that decide what is stored, as validated
+        (trimmed, aliases resolved), so JSON and the form send one request. Where the sender is sent
+        back (redirect_to, post_url) and the form token do not count: a reloaded form sends new ones."""
+        import json
+
+        fields = comment_in.model_dump(include={"post_id", "parent_id", "author", "url", "content", "hp"})
+        return self.keyring.digest("idempotent-request", json.dumps([slug, email_hash, fields], sort_keys=True))
 
     def _duplicate_digest(self, comment: CommentIn | Comment) -> str:
         """WordPress's duplicate check without its email branch: same post (the guard's key), same

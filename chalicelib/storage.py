@@ -281,6 +281,7 @@ class Guards:
         ip_hash: str | None,
         idempotency_digest: str | None = None,
         idempotent_answer: dict | None = None,
+        request_digest: str | None = None,
         ip: str = "",
         user_agent: str = "",
         retention_days: int = 30,
@@ -294,6 +295,7 @@ class Guards:
         self.ip_hash = ip_hash
         self.idempotency_digest = idempotency_digest
         self.idempotent_answer = idempotent_answer
+        self.request_digest = request_digest  # what the key is bound to: a reuse with another body is refused
         self.ip = ip
         self.user_agent = user_agent
         self.retention_days = retention_days
@@ -339,11 +341,13 @@ class EmailFlooded(Exception):
 
 
 class IdempotentReplay(Exception):
-    """The Idempotency-Key was used before; `answer` is what was answered then."""
+    """The Idempotency-Key was used before; `answer` is what was answered then, `request` the digest
+    of the request it answered (None for a record older than that field)."""
 
-    def __init__(self, answer: dict):
+    def __init__(self, answer: dict, request: str | None = None):
         super().__init__("idempotent replay")
         self.answer = answer
+        self.request = request
 
 
 # ---- DynamoDB ---------------------------------------------------------------------------------------
@@ -527,7 +531,7 @@ class DynamoStore:
                 op["ConditionExpression"] = condition
                 names = {"#pk": "pk", "#until": "until", "#expires": "expires_at"}
                 op["ExpressionAttributeNames"] = {k: v for k, v in names.items() if k in condition}
-            if kind == "flood":  # the guard in the way tells how long the sender must wait
+            if kind in ("flood", "idempotency"):  # the item in the way: time left / the first answer
                 op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
             if values:
                 op["ExpressionAttributeValues"] = marshal(values)
@@ -539,6 +543,7 @@ class DynamoStore:
                 {
                     **idempotency_key(comment.site, guards.idempotency_digest),
                     "answer": guards.idempotent_answer or {},
+                    "request": guards.request_digest,
                     "gsi3pk": email_pk(comment.site, guards.email_hash),
                     "gsi3sk": comment.id,
                     "expires_at": now + IDEMPOTENCY_SECONDS,
@@ -619,8 +624,8 @@ class DynamoStore:
         if not failed:
             return
         if "idempotency" in failed:
-            answer = self.get_idempotent(comment.site, guards.idempotency_digest or "")
-            raise IdempotentReplay(answer or {})
+            first = failed["idempotency"][0] or self.get_idempotent(comment.site, guards.idempotency_digest or "") or {}
+            raise IdempotentReplay(first.get("answer") or {}, first.get("request"))
         if "parent" in failed:
             raise NotFoundError("the comment you reply to is not available")
         if "duplicate" in failed:
@@ -674,10 +679,11 @@ class DynamoStore:
         }
 
     def get_idempotent(self, site: str, digest: str) -> dict | None:
+        """The IDEM item of a key: {"answer", "request"} (what was answered, and to which request)."""
         item = self._call(
             "get_item", TableName=self.table, Key=marshal(idempotency_key(site, digest)), ConsistentRead=True
         ).get("Item")
-        return unmarshal(item).get("answer") if item else None
+        return unmarshal(item) if item else None
 
     # -- reading comments --
     def get_comment(self, site: str, comment_id: str, *, full: bool = False) -> Comment | None:

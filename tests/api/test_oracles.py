@@ -172,3 +172,44 @@ def test_one_ip_flooding_is_still_429_whatever_email_it_sends(api, clock):
     for email in ("ada@example.com", "bob@example.com"):
         flood = api.post(URL, json_body={**VICTIM, "email": email, "content": "again " + email})
         assert flood.status_code == 429 and flood.headers["Retry-After"] == "15"
+
+
+# ---- item 3: an Idempotency-Key is bound to its request ------------------------------------------------------
+def test_a_key_reused_with_another_body_is_refused_and_shows_nothing_of_the_first(api, app_service, clock):
+    first = api.post(URL, json_body=VICTIM, headers={"Idempotency-Key": "shared-key"})
+    assert first.status_code == 201
+    clock.advance(60)
+    other = {"post_id": "hello-world", "author": "Mallory", "email": "mallory@example.com", "content": "Mine."}
+    reuse = api.post(URL, json_body=other, headers={"Idempotency-Key": "shared-key"}, ip="198.51.100.70")
+    assert reuse.status_code == 422
+    answer = body(reuse)
+    assert answer["error"] == "idempotency" and "Idempotency-Key" in answer["message"]
+    assert "Ada" not in reuse.body.decode() and "Lovely" not in reuse.body.decode()
+    assert [c["author"] for c in app_service.queue("blog", "pending")["comments"]] == ["Ada"]
+
+
+@pytest.mark.parametrize("change", [{"content": "Lovely post!"}, {"parent_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"},
+                                    {"url": "https://ada.example"}, {"email": "ada2@example.com"}, {"post_id": "other"}])
+def test_any_field_that_matters_binds_the_key(api, clock, change):
+    assert api.post(URL, json_body=VICTIM, headers={"Idempotency-Key": "k"}).status_code == 201
+    clock.advance(60)
+    reuse = api.post(URL, json_body={**VICTIM, **change}, headers={"Idempotency-Key": "k"})
+    assert reuse.status_code in (404, 422) and (reuse.status_code == 404 or body(reuse)["error"] == "idempotency")
+
+
+def test_a_replay_with_the_same_body_in_other_spelling_is_the_same_request(api, app_service):
+    """JSON or the form, WordPress's names or ours, spaces around a value: one request."""
+    first = api.post(URL, json_body=VICTIM, headers={"Idempotency-Key": "k2"})
+    again = api.post(URL, form={**FORM, "author": " Ada "}, headers={"Idempotency-Key": "k2"})
+    assert again.status_code == 303 and again.headers["Location"].endswith("#comment-" + body(first)["id"])
+    assert len(app_service.queue("blog", "pending")["comments"]) == 1
+
+
+def test_keys_over_255_characters_are_refused_not_truncated(api, app_service):
+    ok = api.post(URL, json_body=VICTIM, headers={"Idempotency-Key": "k" * 255})
+    assert ok.status_code == 201
+    long = api.post(URL, json_body={**VICTIM, "content": "other"}, headers={"Idempotency-Key": "k" * 255 + "x"},
+                    ip="198.51.100.80")
+    assert long.status_code == 422 and body(long)["error"] == "idempotency"
+    assert "Idempotency-Key" in body(long)["message"] and "255" in body(long)["message"]
+    assert len(app_service.queue("blog", "pending")["comments"]) == 1

@@ -85,3 +85,14 @@ def test_twenty_racing_comments_of_one_email_are_all_kept_and_all_but_one_held(d
     held = service.queue("blog", "pending")["comments"]
     assert len(held) == 19 and all("flood-email" in {r["rule"] for r in c["verdict"]["reasons"]} for c in held)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": 1}
+
+
+def test_one_idempotency_key_with_twenty_different_bodies_one_wins_the_rest_are_refused(racing):
+    from chalicelib.errors import IdempotencyError
+
+    outcomes = race(20, lambda i: racing.submit("blog", comment_data(content=f"body {i}", author=f"A{i}"),
+                                                ip=f"203.0.113.{i}", idempotency_key="one-key"))
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(winners) == 1 and not winners[0].replayed
+    assert all(isinstance(o, IdempotencyError) for o in outcomes if isinstance(o, Exception)), outcomes
+    assert [c["id"] for c in racing.queue("blog", "pending")["comments"]] == [winners[0].result.id]
