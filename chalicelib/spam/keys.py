@@ -18,6 +18,9 @@ import ahocorasick
 from .text import strip_tags
 
 DEFAULT_LIST_PATH = Path(__file__).with_name("data") / "blacklist.txt"
+# Keys of the community list that occur in published (ham) comments of the shared data sets: written
+# by `manage.py train` (spamtrain.ham_keys), left out of the shipped matcher. Key names only, no rows.
+HAM_KEYS_PATH = Path(__file__).with_name("data") / "blacklist-ham.txt"
 
 # The fields WordPress checks, in its order; "content without tags" catches keys split by markup.
 FIELDS = ("author", "email", "url", "content", "content without tags", "ip", "user agent")
@@ -92,14 +95,22 @@ _default: KeyMatcher | None = None
 
 
 def default_matcher() -> KeyMatcher:
-    """The shipped community list (data/blacklist.txt), built on first call (~0.1 s), then cached."""
+    """The shipped community list (data/blacklist.txt) without the keys ordinary comments use
+    (data/blacklist-ham.txt), built on first call (~0.1 s), then cached."""
     global _default
     if _default is None:
         with _default_lock:
             if _default is None:
                 try:
-                    _default = KeyMatcher(read_key_list(DEFAULT_LIST_PATH))
+                    ham = {key.strip().lower() for key in read_key_list(HAM_KEYS_PATH)} if HAM_KEYS_PATH.exists() else set()
+                    _default = KeyMatcher(k for k in read_key_list(DEFAULT_LIST_PATH) if k.strip().lower() not in ham)
                 except OSError:
                     _default = KeyMatcher(())
     return _default
 
+
+def use_default_matcher(matcher: KeyMatcher | None) -> None:
+    """Match with `matcher` instead of the shipped list (evaluation folds); None rebuilds the shipped one."""
+    global _default
+    with _default_lock:
+        _default = matcher

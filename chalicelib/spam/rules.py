@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Callable, Iterator
@@ -16,6 +17,7 @@ from typing import Callable, Iterator
 from .classifier import shipped_model
 from .keys import comment_fields, default_matcher, site_matcher
 from .learned import STOPWORDS, learned_log_odds, learning_keys
+from . import phrases
 from .text import SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, find_links, host_matches, link_domains, link_host, words
 from .verdict import Decision, LearnedCounts, Reason, SiteMemory, SiteRules, Submission, Thresholds
 
@@ -23,27 +25,65 @@ AKISMET_TEST_AUTHOR = "akismet-guaranteed-spam"
 AKISMET_TEST_EMAIL = "akismet-guaranteed-spam@example.com"
 
 FORM_MISSING_POINTS = 0.3  # plain HTML forms have no token: alone this must stay under "hold"
-FORM_EXPIRED_POINTS = 1.0
+FORM_EXPIRED_POINTS = 1.5
 FORM_FORGED_POINTS = 4.0
 TOO_FAST_SECONDS = 3.0  # Antispam Bee's time check: nobody reads a post and types a comment faster
 TOO_FAST_POINTS = 3.5
 SOLICITATION_POINTS = 3.5  # asking readers to act for the author: holds alone, spam with a little more
 MAX_LINKS = 2  # WordPress's comment_max_links default: this many links holds a comment
+LONE_LINK_WORDS = 12  # one link in fewer words than this: the link is the message (most video spam)
+LONE_LINK_POINTS = 0.6  # under hold even without a form token; counts toward a block with another family
 LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence
 
-# The shipped 62k-key community list has many short fragments: it may hold, never condemn alone.
-DEFAULT_LIST_POINTS_PER_KEY = 0.5
+# The shipped 62k-key community list has many short fragments and everyday phrases: each matched key
+# is worth what it says (community_key_points), the list at most DEFAULT_LIST_MAX_POINTS: it may hold,
+# never condemn alone.
+DEFAULT_LIST_POINTS_PER_KEY = 0.5  # a specific key: a multi-word phrase or a long, unusual word
 DEFAULT_LIST_MAX_POINTS = 2.5
+# Words any comment may use: a key made only of these ("great post", "his web") tells nothing.
+ORDINARY_WORDS = STOPWORDS | frozenset(
+    """great nice good awesome amazing excellent wonderful cool fine best better post posts article articles
+    blog blogs site sites web website websites webpage page pages read reading info information content
+    thanks thank thankyou sharing share shared helpful useful informative interesting article write writing
+    written work working test testing hello hi hey dear friend friends people time day today new old world
+    video videos youtube comment comments link links online free help make made know think see look use
+    using used find found want need way really just lot well also still many much more here there""".split()
+)
+
+
+def community_key_points(key: str, field: str) -> float:
+    """Points for one community-list key found in one field: by how specific the key is.
+
+    Fragments under 5 characters and keys of only ordinary words count 0.1 (they hit ordinary
+    comments); URL-ish fragments ('/blog.') count only in the URL and email fields, where they
+    describe the sender's own site, and little inside a comment that cites a page."""
+    text = key.strip().lower()
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 3:
+        return 0.0
+    tokens = words(text)
+    if len(text) < 5 or (tokens and all(t in ORDINARY_WORDS for t in tokens)):
+        return 0.1
+    if any(ch in text for ch in "/.?=:") and field not in ("url", "email"):
+        return 0.2
+    if len(tokens) == 1 and len(text) < 8:
+        return 0.25
+    return DEFAULT_LIST_POINTS_PER_KEY
+
+
+def community_list_points(matches) -> float:
+    return round(min(sum(community_key_points(m.key, m.field) for m in matches), DEFAULT_LIST_MAX_POINTS), 2)
+
 
 # Classifier probability becomes points linearly in log-odds through two anchors: P(spam) = HOLD_AT
 # is worth 1 point (the hold threshold), SPAM_AT 5 (spam); clamped to RANGE. Anchors were chosen on
 # the leave-one-video-out evaluation (docs/spam.md): lower ones blocked ham, higher ones missed spam.
-CLASSIFIER_HOLD_AT = 0.25
-CLASSIFIER_SPAM_AT = 0.65
-CLASSIFIER_RANGE = (-1.5, 6.5)
+CLASSIFIER_HOLD_AT = 0.55
+CLASSIFIER_SPAM_AT = 0.92
+CLASSIFIER_RANGE = (-0.5, 4.0)  # "reads fine" must not undo what the WordPress-style rules hold
 
 # Site-learned mean log-odds E become points: SLOPE * E beyond a dead zone, clamped.
-LEARNED_SLOPE = 5.0
+LEARNED_SLOPE = 7.0
 LEARNED_DEAD_ZONE = 0.15
 LEARNED_RANGE = (-6.0, 6.0)
 
@@ -56,10 +96,13 @@ SALES_WORDS = frozenset(
 _SOLICITATIONS = tuple(
     (label, re.compile(pattern))
     for label, pattern in (
-        ("check out my ...", r"\b(?:check|checkout)(?: out)? (?:my|our|me)\b"),
+        ("check out my ...", r"\b(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
+                             r"pull request|pr|changes|fix|patch|results|notes|comment|answer|attempt|solution|understanding))|"
+                             r"\bcheck (?:my|our) (?:channel|videos?|music|songs?|profile|page|playlist)\b"),
         ("watch my ...", r"\b(?:watch|see|hear|listen to|look at|view) (?:my|our) (?:new |latest |first )?"
                          r"(?:videos?|vids?|channel|songs?|tracks?|music|page|playlist|remix|cover|blog|web ?site|site)\b"),
-        ("check out this ...", r"\b(?:take a look at|check out|checkout) this (?:video|site|website|channel|page|link|offer)\b"),
+        ("check out this ...", r"\b(?:take a look at|check out|checkout) (?:this|the|my|our) (?:new |latest |awesome )?(?:video|site|website|"
+                               r"channel|page|link|offer|playlist|remix|song|track|mix|music|cover|album)\b"),
         ("subscribe to me", r"\b(?:subscribe|sub|sucscribe|suscribe|subcribe) (?:to )?(?:me|my|our|us)\b|\b(?:subscribe|sub) back\b"),
         ("sub for sub", r"\b(?:sub|follow|like)\s?(?:4|for)\s?(?:sub|follow|like)\b"),
         ("visit my site", r"\b(?:visit|see|view|go to|click) (?:my|our) (?:web ?site|site|blog|page|profile|shop|store)\b"),
@@ -97,6 +140,13 @@ class Comment:
         """Visible text, lower case, whitespace collapsed: what phrase rules read."""
         return " ".join(self.prepared.visible.lower().split())
 
+    @cached_property
+    def flat_ends(self) -> str:
+        """`flat`'s first 4000 and last 1000 characters: what the phrase lists read (spam shows itself
+        early, or late under filler), so a 65 KB comment costs what a 5 KB one does."""
+        flat = self.flat
+        return flat if len(flat) <= 5000 else f"{flat[:4000]} {flat[-1000:]}"
+
 
 Rule = Callable[[Comment], Iterator[Reason]]
 
@@ -128,10 +178,16 @@ def form_token(c: Comment) -> Iterator[Reason]:
 
 def links(c: Comment) -> Iterator[Reason]:
     count = len(c.prepared.links)
+    if count == 1:
+        rest = c.flat
+        for link in c.prepared.links:
+            rest = rest.replace(link.lower(), " ")
+        if len(words(rest)) < LONE_LINK_WORDS:
+            yield Reason("lone-link", LONE_LINK_POINTS, f"a link with {len(words(rest))} word(s) around it")
     if count >= LINK_STUFFING:
         yield Reason("link-stuffing", c.site.thresholds.spam, f"{count} links in one comment (a link farm's, not a reader's)")
     elif count >= MAX_LINKS:
-        points = min(1.0 + 0.5 * (count - MAX_LINKS), 5.0)
+        points = min(1.5 + 0.5 * (count - MAX_LINKS), 5.0)
         yield Reason("links", points, f"{count} links (WordPress holds at {MAX_LINKS})")
 
 
@@ -166,12 +222,136 @@ def author(c: Comment) -> Iterator[Reason]:
     if sales:
         shown = ", ".join(f"'{w}'" for w in sales[:3])
         yield Reason("author-sales-words", min(1.0 * len(sales), 2.5), f"the author name has sales words: {shown}")
+    flat = " ".join(names)
+    sold = [label for label, pattern in phrases.SALES if pattern.search(flat)]
+    business = phrases.BUSINESS_NAME.search(flat)
+    if sold or (business and not sales):
+        shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'"
+        yield Reason("author-keywords", 2.0, f"the author name is a keyword phrase or a business, not a person ({shown})")
+
+
+SUPPORT_NUMBER_POINTS = 4.0  # a phone number, "customer support" and a brand: the help-desk scam
+SUPPORT_PHONE_POINTS = 2.0  # a phone number and "customer service", no brand named
+SALES_POINTS = 1.5  # per kind of goods (loans, replicas, casino, ...), up to SALES_MAX
+SALES_MAX = 4.0
+FLATTERY_POINTS = 1.5  # two template compliments with a link; +0.5 per more, up to 3
+PITCH_POINTS = 1.5  # per outreach phrase, up to PITCH_MAX
+PITCH_MAX = 4.0
+
+
+def support_number(c: Comment) -> Iterator[Reason]:
+    text = f"{c.submission.author[:200].lower()} {c.flat_ends}"
+    phone, support = phrases.PHONE.search(text), phrases.SUPPORT.search(text)
+    if phone and support:
+        brand = phrases.BRANDS.search(text)
+        if brand:
+            yield Reason("support-number", SUPPORT_NUMBER_POINTS, f"a phone number with '{support.group(0)}' for '{brand.group(0)}' (help-desk scam)")
+        else:
+            yield Reason("support-number", SUPPORT_PHONE_POINTS, f"a phone number with '{support.group(0)}'")
+
+
+def sales_terms(c: Comment) -> Iterator[Reason]:
+    """What spam sells, in the text, the links or the URL field ('cheap-nfl-jerseys' reads as words)."""
+    url_words = " ".join(words(c.submission.url[:2000])) + " " + " ".join(" ".join(words(link)) for link in c.prepared.links[:20])
+    text = f"{c.flat_ends} {url_words}"
+    hits = [label for label, pattern in phrases.SALES if pattern.search(text)]
+    if hits:
+        shown = ", ".join(f"'{h}'" for h in hits[:3])
+        yield Reason("sales-terms", min(SALES_POINTS * len(hits), SALES_MAX), f"sells what comment spam sells: {shown}")
+
+
+def templates(c: Comment) -> Iterator[Reason]:
+    """Praise that fits any post, with a link (WordPress's classic spam), and the marketer's pitch."""
+    text = c.flat_ends
+    has_link = bool(c.submission.url.strip()) or bool(c.prepared.links)
+    praise = sum(1 for pattern in phrases.FLATTERY if pattern.search(text))
+    if praise >= 2 and has_link:
+        yield Reason("flattery-template", min(FLATTERY_POINTS + 0.5 * (praise - 2), 3.0), f"{praise} template compliments that fit any post, with a link")
+    pitch = [m.group(0) for m in (pattern.search(text) for pattern in phrases.PITCH) if m]
+    if pitch:
+        shown = ", ".join(f"'{p}'" for p in pitch[:3])
+        yield Reason("pitch", min(PITCH_POINTS * len(pitch), PITCH_MAX), f"a sales pitch to the site owner: {shown}")
+
+
+def url_field(c: Comment) -> Iterator[Reason]:
+    """The URL field as spam fills it: a search engine's home page, or a sitemap."""
+    url = c.submission.url.strip()[:2000]
+    if not url:
+        return
+    host = link_host(url)
+    rest = url.lower().split("://", 1)[-1].partition("/")[2].strip("/")
+    first = host.split(".")[0] if host else ""
+    if host and "." not in host:
+        yield Reason("url-invalid", 2.5, "the website given has no domain ending (no site can live there)")
+    elif first in phrases.FAKE_HOMEPAGES and not rest:
+        yield Reason("url-fake-homepage", 1.5, f"the website given is {host}'s home page, not the author's")
+    elif "sitemap" in rest:
+        yield Reason("url-sitemap", 1.5, "the website given is a sitemap file")
+
+
+_GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
+
+
+# Letters in random case ('GvrPpYNkSOJ'): an ASCII word of 8+ letters in which an upper-case letter
+# follows a run of one or two lower-case ones at least twice. CamelCase names ('OpenStreetMap',
+# 'McDonald', 'iPhone') switch after longer runs, or once.
+_ASCII_WORD = re.compile(r"[A-Za-z]{8,64}")
+_SHORT_HUMP = re.compile(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
+
+
+def _random_case(text: str) -> bool:
+    return any(len(_SHORT_HUMP.findall(m.group(0))) >= 2 for m in _ASCII_WORD.finditer(text))
+
+
+_FILLER = frozenset(
+    """lorem ipsum dolor voluptatem voluptas accusamus blanditiis necessitatibus eveniet delectus laboriosam
+    architecto recusandae inventore debitis ratione consequatur dolorem ducimus perferendis repellendus
+    doloribus asperiores exercitationem quibusdam officiis praesentium reprehenderit molestiae sapiente
+    voluptatibus consectetur adipisci quaerat aspernatur explicabo""".split()
+)
+
+
+def gibberish(c: Comment) -> Iterator[Reason]:
+    text = c.prepared.visible[:20000]
+    if _GIBBERISH.search(c.flat[:20000]):
+        yield Reason("gibberish", 1.5, "a run of 40+ letters that is no word (bot filler)")
+    elif _random_case(text) or _random_case(c.submission.author[:200]):
+        yield Reason("random-text", 2.0, "letters in random case, as generated text has them ('aBcDeF')")
+    filler = {w for w in words(text) if w in _FILLER}
+    if len(filler) >= 3:
+        yield Reason("filler-text", 2.0, f"placeholder Latin ({len(filler)} words like '{sorted(filler)[0]}'): bot filler")
+
+
+def scripts(c: Comment) -> Iterator[Reason]:
+    """Optional per-site setting: a comment mostly in other scripts than the site's is held."""
+    expected = {s.upper() for s in c.site.expected_scripts}
+    if not expected:
+        return
+    counts: dict[str, int] = {}
+    for ch in c.prepared.visible[:5000]:
+        if ch.isalpha():
+            script = _script(ch)
+            counts[script] = counts.get(script, 0) + 1
+    letters = sum(counts.values())
+    inside = sum(n for script, n in counts.items() if script in expected)
+    if letters >= 10 and inside < 0.5 * letters:
+        main = max(counts, key=counts.get).title()
+        yield Reason("unexpected-script", 2.0, f"written mostly in {main} script, not in this site's ({', '.join(sorted(s.title() for s in expected))})")
+
+
+def _script(ch: str) -> str:
+    """The Unicode script of a letter, roughly: the first word of its name ('LATIN', 'CYRILLIC', 'CJK')."""
+    if ch.isascii():
+        return "LATIN"
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0]
+    return "HAN" if first == "CJK" else first
 
 
 def disposable_email(c: Comment) -> Iterator[Reason]:
     domain = c.submission.email.rpartition("@")[2].strip().lower().rstrip(".")
     if domain and host_matches(domain, _disposable_domains()):
-        yield Reason("disposable-email", 1.5, "the email address is at a throwaway (disposable) mail domain")
+        yield Reason("disposable-email", 2.0, "the email address is at a throwaway (disposable) mail domain")
 
 
 @cache
@@ -200,7 +380,7 @@ def repeats(c: Comment) -> Iterator[Reason]:
 
 
 def solicitation(c: Comment) -> Iterator[Reason]:
-    text = c.flat[:20000]
+    text = c.flat_ends
     hits = [label for label, pattern in _SOLICITATIONS if pattern.search(text)]
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits)
@@ -226,8 +406,8 @@ def site_keys(c: Comment) -> Iterator[Reason]:
 
 def default_list(c: Comment) -> Iterator[Reason]:
     matches = default_matcher().find_in_fields(c.fields, limit=10)
-    if matches:
-        points = min(DEFAULT_LIST_POINTS_PER_KEY * len(matches), DEFAULT_LIST_MAX_POINTS)
+    points = community_list_points(matches)
+    if points >= 0.05:
         shown = ", ".join(f"'{m.key}' in {m.field}" for m in matches[:3])
         more = f" and {len(matches) - 3} more" if len(matches) > 3 else ""
         yield Reason("community-list", points, f"{len(matches)} key(s) of the community blacklist: {shown}{more}")
@@ -253,19 +433,19 @@ def classifier(c: Comment) -> Iterator[Reason]:
 
 def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:
     """The word n-grams that pushed most toward spam, skipping stop-word-only ones ('for', 'on')."""
-    phrases: list[str] = []
+    shown: list[str] = []
     for key, contribution in sorted(terms, key=lambda t: -t[1]):
-        if contribution <= 0 or len(phrases) >= limit:
+        if contribution <= 0 or len(shown) >= limit:
             break
         if not key.startswith("w "):
             continue
         tokens = key[2:].split()
         if all(t in STOPWORDS for t in tokens):
             continue
-        phrase = " ".join("<link>" if t == "zzlink" else t for t in tokens if t not in ("zzother", "zzvideo"))
-        if phrase and phrase not in phrases:
-            phrases.append(phrase)
-    return phrases
+        phrase = " ".join(tokens)
+        if phrase not in shown:
+            shown.append(phrase)
+    return shown
 
 
 def classifier_points(log_odds: float) -> float:
@@ -344,8 +524,9 @@ def site_learned(c: Comment) -> Iterator[Reason]:
 
 # In the order a moderator reads them: how it arrived, what it links, who sent it, what it says.
 RULES: tuple[Rule, ...] = (
-    form_token, links, link_markup, shorteners, author, disposable_email,
-    site_keys, site_memory, default_list, shouting, repeats, solicitation, classifier, site_learned,
+    form_token, links, link_markup, shorteners, author, url_field, disposable_email,
+    site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, gibberish,
+    scripts, shouting, repeats, classifier, site_learned,
 )
 # Hard evidence: each alone may block (`spam`/`discard`). Every other rule is a soft signal: a block
 # without hard evidence needs at least two soft signals of different families agreeing (each worth
@@ -355,14 +536,25 @@ HARD_RULES = frozenset({
     "honeypot", "akismet-test", "disallowed-key", "memory-email", "memory-domain", "form-token-forged",
     "link-stuffing",
 })
-SOFT_AGREE_POINTS = 1.0
+SOFT_AGREE_POINTS = 0.5
+# What this site's moderators taught, once it is strong: their own marks, like a disallowed key.
+LEARNED_HARD_POINTS = 3.0
 # Rules that read the same evidence count as one family (two <a href> links are "links" twice).
 _FAMILIES = {
-    "html-links": "links", "bbcode-links": "links", "url-shortener": "links",
-    "author-is-link": "author", "author-long": "author", "author-sales-words": "author",
+    "html-links": "links", "lone-link": "links", "bbcode-links": "links", "url-shortener": "links",
+    "author-is-link": "author", "author-long": "author", "author-sales-words": "author", "author-keywords": "author",
+    "url-fake-homepage": "url-field", "url-sitemap": "url-field", "url-invalid": "url-field",
+    "random-text": "gibberish", "filler-text": "gibberish",
     "memory-ip": "memory", "memory-common-domain": "memory",
     "form-token-expired": "form", "too-fast": "form", "form-token-missing": "form",
 }
+
+
+def is_hard(reason: Reason) -> bool:
+    """Hard evidence: a HARD_RULES reason with points, or strong site-learned evidence."""
+    if reason.rule == "site-learned":
+        return reason.score >= LEARNED_HARD_POINTS
+    return reason.rule in HARD_RULES and reason.score > 0
 
 
 def soft_family(rule: str) -> str:
@@ -374,9 +566,9 @@ def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds:
     evidence or two agreeing soft families (a block without hard evidence is `spam`, never
     `discard`). Returns the decision and, when the rule held a comment back, a 0-point Reason saying so."""
     decision = thresholds.decide(score)
-    if decision not in ("spam", "discard") or any(r.rule in HARD_RULES and r.score > 0 for r in reasons):
+    if decision not in ("spam", "discard") or any(is_hard(r) for r in reasons):
         return decision, None
-    families = sorted({soft_family(r.rule) for r in reasons if r.score >= SOFT_AGREE_POINTS and r.rule not in HARD_RULES})
+    families = sorted({soft_family(r.rule) for r in reasons if r.score >= SOFT_AGREE_POINTS and not is_hard(r)})
     if len(families) >= 2:
         return "spam", None
     shown = families[0] if families else "none"

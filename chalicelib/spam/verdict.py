@@ -49,6 +49,9 @@ class SiteRules:
     moderation_keys: tuple[str, ...] = ()
     disallowed_keys: tuple[str, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # Unicode scripts the site's comments are written in ("Latin", "Cyrillic", "Han", ...): a comment
+    # mostly in others is held. Empty (the default): any script is fine.
+    expected_scripts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 import inspect
 
 from chalicelib.spam import Reason, SiteMemory, Submission, Thresholds, evaluate
-from chalicelib.spam import classifier
-from chalicelib.spam.rules import HARD_RULES, RULES, SOFT_AGREE_POINTS, decide, soft_family
+from chalicelib.spam import classifier, keys
+from chalicelib.spam.rules import HARD_RULES, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family
 
 SOFT_RULES = sorted(
     {"classifier", "community-list", "solicitation", "links", "html-links", "bbcode-links", "url-shortener",
@@ -37,8 +37,9 @@ thresholds = st.builds(
 def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, limits):
     score = round(sum(r.score for r in found), 2)
     decision, note = decide(score, found, limits)
-    hard = any(r.rule in HARD_RULES and r.score > 0 for r in found)
-    agreeing = {soft_family(r.rule) for r in found if r.rule not in HARD_RULES and r.score >= SOFT_AGREE_POINTS}
+    hard = any((r.rule in HARD_RULES and r.score > 0) or (r.rule == "site-learned" and r.score >= 3) for r in found)
+    assert hard == any(is_hard(r) for r in found)
+    agreeing = {soft_family(r.rule) for r in found if not is_hard(r) and r.score >= SOFT_AGREE_POINTS}
     if decision in ("spam", "discard"):
         assert hard or len(agreeing) >= 2
     if decision == "discard":
@@ -68,11 +69,13 @@ def test_every_hard_rule_is_a_rule_the_engine_gives():
 def test_a_single_heuristic_is_held_and_says_why_while_the_site_word_blocks():
     text = "Check out my channel, subscribe to me, sub for sub, visit my site"  # asking, 4 ways
     classifier.use_model(None)  # asking readers to act as the only soft signal
+    keys.use_default_matcher(keys.KeyMatcher(()))
     try:
         alone = evaluate(Submission(content=text))
         marked = evaluate(Submission(content=text), memory=SiteMemory(email=2))
     finally:
         classifier.reset_shipped_model()
+        keys.use_default_matcher(None)
     assert alone.decision == "hold", alone
     assert "needs-strong-evidence" in {r.rule for r in alone.reasons}
     assert marked.decision in ("spam", "discard")

@@ -1,0 +1,114 @@
+"""The phrase lists of the blog spam rules: what blog spam sells, how it flatters, how it pitches.
+
+Drawn from what Akismet and Antispam Bee document and from the shapes of comment spam every blog
+sees (support-number scams, SEO anchors, outreach pitches, template praise), not from one site's
+spam. Patterns run over lower-case, whitespace-collapsed visible text; each is bounded (no nested
+repeats), so a 65 KB comment costs linear time.
+"""
+from __future__ import annotations
+
+import re
+
+# A phone number as support scams write it: 1-888-555-0123, +1 (800) 555 0123, 1 844 555 0123.
+PHONE = re.compile(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
+SUPPORT = re.compile(
+    r"\b(?:customer (?:service|support|care)|tech(?:nical)? support|support (?:number|phone|line|team)|"
+    r"help ?line|helpdesk|toll[\s-]?free|hotline|phone number|contact number|call (?:us|now|at))\b"
+)
+# Brands support scams name (they pose as the brand's help desk).
+BRANDS = re.compile(
+    r"\b(?:norton|mcafee|avast|avg|kaspersky|bitdefender|webroot|malwarebytes|quickbooks|quicken|sage|turbotax|"
+    r"hp|epson|canon|brother|lexmark|dell|lenovo|asus|acer|apple|icloud|itunes|microsoft|outlook|hotmail|office ?365|"
+    r"windows|gmail|google|yahoo|aol|comcast|xfinity|verizon|at&t|roadrunner|spectrum|cox|sbcglobal|bellsouth|"
+    r"facebook|instagram|whatsapp|paypal|venmo|cash ?app|coinbase|binance|blockchain|metamask|trust wallet|"
+    r"amazon|alexa|roku|netflix|hulu|garmin|tomtom|magellan|rand mcnally|airlines?|delta|united|lufthansa|emirates|"
+    r"expedia|booking|cisco|netgear|linksys|belkin|arlo|ring|nest|kindle|printer|router|antivirus)\b"
+)
+
+# What blog spam sells, as its anchors and keyword names say it. Each entry is one label.
+SALES = tuple(
+    (label, re.compile(pattern))
+    for label, pattern in (
+        ("training in <city>", r"\b(?:training|course|courses|classes|coaching|institute|academy|certification)"
+                               r" (?:in|at|near) (?:chennai|bangalore|bengaluru|hyderabad|pune|mumbai|delhi|noida|"
+                               r"gurgaon|gurugram|kolkata|ahmedabad|kochi|coimbatore|madurai|chandigarh|jaipur|lucknow|"
+                               r"indore|nagpur|thane|lahore|karachi|islamabad|dubai|dhaka|velachery|tambaram|marathahalli|"
+                               r"btm|omr|anna nagar|ameerpet|kphb|india)\b"),
+        ("buy cheap", r"\b(?:buy|order|purchase)(?: \w+){0,2} (?:cheap|online|discount|wholesale)\b|\bcheap (?:\w+ ){0,2}"
+                      r"(?:for sale|online|from china|wholesale|outlet|free shipping)\b"),
+        ("wholesale / factory", r"\b(?:wholesale|china|factory|outlet) (?:\w+ ){0,2}(?:jerseys?|hats?|shoes|bags|handbags|"
+                                r"sunglasses|watches|boots)\b|\b(?:jerseys?|snapbacks?|handbags|sunglasses) (?:china|wholesale|"
+                                r"cheap|outlet|for sale|free shipping)\b"),
+        ("replica", r"\breplicas?\b|\bknock ?offs?\b|\bfake (?:rolex|watches|bags)\b"),
+        ("loans", r"\b(?:payday|personal|business|instant|quick|fast|easy|cash|title|bad credit|installment) loans?\b|"
+                  r"\bloans? (?:online|fast|today|with bad credit)\b|\bmerchant cash advance\b|\bbusiness (?:capital|funding)\b"),
+        ("casino / betting", r"\b(?:online )?casinos?\b|\bslot (?:machines?|games?|online)\b|\bsports? betting\b|"
+                             r"\bbetting (?:site|tips|online)\b|\bpoker online\b|\bfree spins\b|\bjackpot\b|\bslot gacor\b"),
+        ("leaked", r"\bleak(?:ed|s)\b|\bonly ?fans\b|\bfansly\b|\bmega (?:link|folder)\b|\bnudes?\b|\bsex ?tape\b"),
+        ("pills", r"\b(?:viagra|cialis|levitra|tramadol|xanax|valium|phentermine|kamagra|oxycodone|adderall)\b|"
+                  r"\b(?:online )?pharmacy\b|\bweight ?loss (?:pills|supplements?)\b|\bketo (?:pills|gummies|diet pills)\b|"
+                  r"\bcbd (?:oil|gummies)\b"),
+        ("adult", r"\bporn\w*\b|\bxxx\b|\bescorts?\b|\bcall girls?\b|\bhot (?:girls|singles)\b|\bsex (?:chat|cam|dating)\b|"
+                  r"\bпорно\b|\bсекс\b"),
+        ("essays", r"\b(?:write my|buy|cheap|custom) (?:essays?|papers?|assignments?|homework)\b|\bessay writing service\b"),
+        ("SEO services", r"\b(?:seo|link ?building|guest post(?:ing)?|backlinks?) (?:services?|company|agency|packages?)\b|"
+                         r"\bbuy (?:backlinks|followers|likes|views|reviews)\b|\bhigh (?:da|pr) backlinks?\b"),
+        ("crypto / money", r"\b(?:bitcoin|crypto|btc|usdt|forex) (?:investment|trading|recovery|mining|profits?|signals?)\b|"
+                           r"\b(?:recover|recovery of) (?:lost|stolen|scammed) (?:funds|crypto|bitcoin|money)\b|"
+                           r"\b(?:withdraw|claim|receive|collect) your \$?\d|\byour (?:winnings|prize|reward|bonus)\b|"
+                           r"\bhack(?:er|ers)? for hire\b|\bspell ?caster\b|\blove spell\b"),
+    )
+)
+
+# Template praise: phrases that fit any post (so a bot can leave them under every post). Alone they
+# are what readers say too; two or more with a link is the classic WordPress spam template.
+FLATTERY = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\b(?:great|nice|good|awesome|excellent|wonderful|fantastic|superb|useful|informative|valuable|impressive|fastidious)"
+        r" (?:post|article|blog|site|website|web site|webpage|write ?up|information|info|content|read|piece of writing|paragraph)\b",
+        r"\bthanks? (?:you )?(?:for|4) (?:sharing|this (?:post|article|information|info)|the (?:post|article|info))\b",
+        r"\bkeep (?:up )?(?:the )?(?:good|great|nice|excellent|fantastic) (?:work|job|writing)\b|\bkeep (?:it up|posting|writing)\b",
+        r"\bbookmark(?:ed|ing)?\b|\badded (?:it |you )?to my (?:favou?rites|bookmarks|feed)\b|\brss feed\b",
+        r"\b(?:i (?:found|discovered|came across|stumbled (?:up)?on)|came across|stumbled (?:up)?on) (?:your|this) "
+        r"(?:blog|site|website|web site|webpage|page|post|article)\b",
+        r"\b(?:your|this) (?:blog|site|website|web site|webpage) (?:is|has|deserves|rocks)\b",
+        r"\bi (?:will|ll|'ll) (?:be back|come back|return|check back|definitely be back)\b|\bcome back (?:later|again|soon)\b",
+        r"\bquality (?:content|posts|articles|information)\b|\bvery (?:informative|helpful|useful|interesting) "
+        r"(?:post|article|blog|site|information)\b",
+        r"\b(?:skilled|talented|great) (?:blogger|writer|author)\b|\byou (?:have|ve) (?:a )?(?:great|good|nice) readers\b",
+        r"\bi (?:must|have to) say\b|\bi (?:really )?(?:like|love|enjoyed) (?:your|this) (?:blog|site|website|post|article|writing)\b",
+        r"\b(?:hi|hello|hey|howdy) (?:there|blogger|admin|webmaster)\b|\bdear (?:admin|webmaster|blogger)\b",
+        r"\bcontinue (?:your|the) (?:writing|good work)\b|\bwhy the (?:opposite|other) (?:specialists|experts)\b",
+    )
+)
+
+# The outreach pitch: a marketer writing to the site owner, not a reader to the post.
+PITCH = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\b(?:more|targeted|free|real|organic) (?:visitors|traffic|leads|customers|sales|hits|likes|followers)\b",
+        r"\b(?:first|top) page (?:of|on) google\b|\brank(?:ing)? (?:higher|#?1|first|on google)\b|\bsearch engine"
+        r" (?:optimi[sz]ation|rankings?|results)\b",
+        r"\bgo(?:ing)? viral\b|\bdrop you a (?:quick )?(?:note|line)\b|\binstead of calling you\b",
+        r"\byour (?:site|website|business|web site) (?:could|can|will|needs|has the potential|is probably)\b",
+        r"\b(?:grow|boost|increase|skyrocket) your (?:business|sales|traffic|revenue|rankings?|website|site)\b",
+        r"\b(?:pre-?qualified|no(?:-| )cost|risk-? free|no obligation|limited time|act (?:fast|now)|urgent(?:ly)?)\b",
+        r"\b(?:reply|respond) (?:with )?(?:stop|unsubscribe)\b|\bto unsubscribe\b",
+        r"\b(?:search|google) for:? [\w'’]+(?:'s)? tools?\b",
+    )
+)
+
+# The first word of a search engine's or a platform's home page: a fake "website" in the URL field.
+FAKE_HOMEPAGES = frozenset(
+    """google bing yahoo duckduckgo yandex baidu ask aol facebook twitter instagram youtube""".split()
+)
+
+# Words of a business, not a person, in an author name ("Smart Financial Funding", "Hairstyles VIP").
+BUSINESS_NAME = re.compile(
+    r"\b(?:seo|marketing|services?|solutions|agency|store|shop|online|official|ltd|llc|inc|company|consulting|"
+    r"digital|funding|finance|financial|loans?|fashion|styles?|hairstyles|proxies|proxy|vip|deals|discounts?|"
+    r"coupons?|reviews?|jerseys?|cheap|wholesale|outlet|casino|bet|leaks?|fans|download|free|best|buy|sale|"
+    r"repair|cleaning|movers|plumbing|lawyers?|attorneys?|dentist|clinic|pharmacy|insurance|tours|travels?|"
+    r"rentals?|escorts?|dating|crypto|bitcoin|forex|trading|academy|institute|training)\b"
+)
