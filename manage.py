@@ -307,6 +307,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["train"], ["eval"]):  # their own options (--data ...): argparse's REMAINDER drops a leading one
+        from spamtrain import cli
+
+        return {"train": cli.train, "eval": cli.evaluate}[argv[0]](argv[1:])
     args = parser().parse_args(argv)
     if args.command == "create-site":
         for option in ("flood_seconds", "spam_retention_days", "close_after_days", "spam_memory_days"):

@@ -1,20 +1,23 @@
 """The shipped text classifier: logistic regression over word and character n-grams, in pure Python.
 
-`spamtrain` fits the weights (scikit-learn, dev only) on the YouTube Spam Collection and writes
-`data/classifier.json`; at request time this module only reads that file (lazily, once) and sums
-weights. The same `features()` runs at training and at request time, so the two cannot drift.
+`spamtrain` fits the weights (scikit-learn, dev only) on the YouTube Spam Collection and the shared
+blog comments, calibrates them, and writes `data/classifier.json`; at request time this module only
+reads that file (lazily, once) and sums weights. The same `features()` runs at training and at request
+time, so the two cannot drift. Features are format-blind (markup, Markdown and punctuation are gone
+before counting) and each block is L2-normalised, so a long comment is not more spam than a short one.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from .text import VIDEO_HOSTS, find_links, host_matches, link_host, visible_text, words
+from .text import find_links, visible_text, words
 
 MODEL_PATH = Path(__file__).with_name("data") / "classifier.json"
 FORMAT = "replybox-spam-logreg/1"
@@ -22,18 +25,20 @@ FORMAT = "replybox-spam-logreg/1"
 # A comment is judged on its first 4000 and last 1000 characters: spam shows itself early (or
 # late, under a wall of filler), and the cost of a 65 KB comment stays bounded.
 _HEAD, _TAIL = 4000, 1000
-WORD_NGRAMS = (1, 3)
+WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]{0,300})\]\(([^()\s]{1,2000})\)")
+_DIGIT = re.compile(r"\d")
 
 
 def classifier_text(content: str) -> str:
-    """Lower-case visible text with each link replaced by a marker word (its target is noise)."""
+    """Lower-case visible text without its links: the link rules judge those, so the classifier's
+    evidence stays independent of theirs (a block needs two independent signals)."""
     if len(content) > _HEAD + _TAIL:
         content = content[:_HEAD] + " " + content[-_TAIL:]
-    text = visible_text(content)
+    text = _MARKDOWN_LINK.sub(r"\1 \2", visible_text(content))
     for link in find_links(text):
-        video = host_matches(link_host(link), VIDEO_HOSTS)
-        text = text.replace(link, " zzlink zzvideo " if video else " zzlink zzother ")
+        text = text.replace(link, " ")
     return text.lower()
 
 
@@ -48,8 +53,8 @@ def features(content: str) -> dict[str, float]:
             word_counts["w " + " ".join(tokens[i:i + n])] += 1
     char_counts: Counter[str] = Counter()
     lo, hi = CHAR_NGRAMS
-    for chunk in text.split():
-        padded = f" {chunk} "
+    for token in tokens:  # words only: punctuation and markup say more about a blog's engine than its spam
+        padded = f" {_DIGIT.sub('0', token)} "
         for n in range(lo, hi + 1):
             for i in range(max(len(padded) - n + 1, 1)):
                 char_counts["c" + padded[i:i + n]] += 1

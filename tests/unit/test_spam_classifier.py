@@ -11,7 +11,7 @@ from chalicelib.spam.classifier import model_from_json, shipped_model
 
 def test_model_file_is_small_json_with_its_source_and_license():
     raw = classifier.MODEL_PATH.read_bytes()
-    assert len(raw) < 1_000_000
+    assert len(raw) < 400_000
     meta = json.loads(raw)["meta"]
     assert "CC BY 4.0" in meta["source"]["license"]
     assert "Alberto" in meta["source"]["citation"]
@@ -36,13 +36,55 @@ def test_features_are_bounded_for_a_huge_comment():
     assert len(classifier.features("".join(chr(0x4E00 + i % 5000) for i in range(65_000)))) < 20_000
 
 
-def test_training_writes_a_model_the_engine_loads(tmp_path):
-    pytest.importorskip("sklearn")
-    from spamtrain.cli import DEFAULT_DATA, train
+HAM = ["Thanks, the second stretch helped my back", "Does this work on a Raspberry Pi 4?", "I got a different result with gcc 12",
+       "Great explanation of the cache effects", "My physio says the same about posture", "Could you share the benchmark code?"]
+SPAM = ["subscribe to my channel please", "check out my channel for free views", "buy cheap jerseys online free shipping",
+        "payday loans online fast approval", "visit my site for cheap replica watches", "subscribe and like my new video please"]
 
-    if not DEFAULT_DATA.exists():
-        pytest.skip("dataset not present")
+
+def _write_tiny_datasets(root):
+    """A made-up miniature of the shared layout: one video CSV and one blog file (no real rows)."""
+    import csv
+
+    (root / "youtube-spam").mkdir(parents=True)
+    (root / "blog-comments").mkdir()
+    with (root / "youtube-spam" / "Youtube09-Tiny.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "label"])
+        for i, text in enumerate(HAM[:3] + SPAM[:3]):
+            writer.writerow([i, f"user{i}", "", text, int(text in SPAM)])
+    with (root / "blog-comments" / "tiny-blog.jsonl").open("w", encoding="utf-8") as handle:
+        for text in HAM[3:] + SPAM[3:]:
+            row = {"author": "A", "email": "", "url": "", "content": text, "label": "spam" if text in SPAM else "ham", "source": "made up"}
+            handle.write(json.dumps(row) + "\n")
+
+
+def test_training_writes_a_model_the_engine_loads(tmp_path, monkeypatch):
+    pytest.importorskip("sklearn")
+    from chalicelib.spam import keys
+    from spamtrain import cli
+
+    _write_tiny_datasets(tmp_path / "data")
+    monkeypatch.setattr(cli, "MIN_DF", 1)  # six comments: every n-gram is rare
+    monkeypatch.setattr(keys, "HAM_KEYS_PATH", tmp_path / "ham-keys.txt")
     out = tmp_path / "model.json"
-    assert train(["--out", str(out)]) == 0
+    try:
+        assert cli.train(["--data", str(tmp_path / "data"), "--out", str(out)]) == 0
+    finally:
+        keys.use_default_matcher(None)
     model = model_from_json(out.read_bytes())
-    assert model.probability("subscribe to my channel please") > 0.5
+    assert model.meta["sources"] == ["blog:tiny-blog", "video:Tiny"]
+    assert model.probability("please subscribe to my channel") > model.probability("the benchmark code on a Raspberry Pi")
+
+
+def test_the_shipped_model_was_trained_on_blogs_and_videos_and_names_them():
+    meta = shipped_model().meta
+    assert any(s.startswith("blog:") for s in meta["sources"]) and any(s.startswith("video:") for s in meta["sources"])
+    assert "midonet/midonet-blog" in json.dumps(meta) and "CC BY 4.0" in json.dumps(meta)
+
+
+def test_the_classifier_scale_does_not_grow_with_length():
+    """The same ordinary sentences, once or repeated ten times: no more spam for being long."""
+    model = shipped_model()
+    short = "I measured the same latency on my laptop, thanks for the detailed write up."
+    assert model.probability(" ".join([short] * 10)) <= model.probability(short) + 0.05
