@@ -226,7 +226,7 @@ def author(c: Comment) -> Iterator[Reason]:
     sold = [label for label, pattern in phrases.SALES if pattern.search(flat)]
     business = phrases.BUSINESS_NAME.search(flat)
     if sold or (business and not sales):
-        shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'"
+        shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'" if business else ""
         yield Reason("author-keywords", 2.0, f"the author name is a keyword phrase or a business, not a person ({shown})")
 
 
@@ -335,7 +335,7 @@ def scripts(c: Comment) -> Iterator[Reason]:
     letters = sum(counts.values())
     inside = sum(n for script, n in counts.items() if script in expected)
     if letters >= 10 and inside < 0.5 * letters:
-        main = max(counts, key=counts.get).title()
+        main = max(counts.items(), key=lambda kv: kv[1])[0].title()
         yield Reason("unexpected-script", 2.0, f"written mostly in {main} script, not in this site's ({', '.join(sorted(s.title() for s in expected))})")
 
 
