@@ -315,6 +315,9 @@ def test_screenshots(stack, open_page, screenshots):
     reply = stack.submit(DEMO_POST, author="Sam Okafor", parent_id=parent["id"],
                          content=unique("Same here. Stretching the hips every morning helped me too."))
     stack.moderate(reply["id"], "approve")
+    # A first comment waits for the moderator whatever else ran before: the queue is never empty.
+    stack.submit(DEMO_POST, author="Lena Fischer", parent_id=parent["id"],
+                 content=unique("Does this work for a stiff neck as well, or only the lower back?"))
     stack.submit(DEMO_POST, author="Cheap Pills", url="https://spam.example/buy",
                  content=unique("Best pills online http://spam.example/a http://spam.example/b"))
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -338,6 +341,8 @@ def test_screenshots(stack, open_page, screenshots):
         page.locator(".mod-item").first.wait_for()
         page.locator("#count-pending").filter(has_text=re.compile(r"\d")).wait_for()  # the tab counts are in
         page.screenshot(path=os.path.join(screenshots, f"moderate-{name}.png"), full_page=True)
+    embedded = stack.submit("embed-test", author="Maria Lopez", content=unique("Shown on another blog by the widget."))
+    stack.moderate(embedded["id"], "approve")  # so the embedded thread has something to show when run alone
     page = open_page(viewport=PHONE)
     page.goto(stack.blog + "/embed")
     page.locator(".rb-comment").first.wait_for()
