@@ -360,7 +360,7 @@ class Service:
             "next_cursor": self.keyring.encode_cursor(scope, last),
             # Read with the first page (the widget's question); a later page reads the item itself.
             "closed": post_is_closed(
-                site, (state or {}) if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
+                site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
             ),
         }
 

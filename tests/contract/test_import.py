@@ -101,3 +101,26 @@ def test_pending_and_spam_keep_their_status_and_only_recent_ips_are_kept(store, 
     assert [c["ip"] for c in spam] == [""]
     assert service.counts("blog", ["9"]) == {"9": 0}
     assert service.list_public("blog", "9")["comments"] == []
+
+
+def test_replies_by_old_number_and_closed_posts_on_both_backends(store, keyring, clock):
+    import pytest
+
+    from chalicelib.errors import ClosedError, NotFoundError
+    from tests.conftest import comment_data
+
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    export = export_of("cc-labs-wordpress.xml")
+    import_export(service, "blog", export)
+    old = next(c for c in service.list_public("blog", "6")["comments"] if c["origin_id"] == "2")
+    reply = service.submit("blog", comment_data(post_id="6", parent_id="2"))
+    assert reply.result.parent_id == old["id"]
+    with pytest.raises(NotFoundError):
+        service.submit("blog", comment_data(post_id="34", parent_id="2", content="wrong post"))
+    service.set_closed("blog", "6", True)
+    with pytest.raises(ClosedError):
+        clock.advance(60)
+        service.submit("blog", comment_data(post_id="6", content="too late"))
+    assert service.list_public("blog", "6")["closed"] is True
+    assert service.list_public("blog", "34")["closed"] is False
