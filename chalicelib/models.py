@@ -254,6 +254,7 @@ class Comment(BaseModel):
     expires_at: Optional[int] = None  # DynamoDB TTL (epoch seconds): set only while spam or trash
     network_expires_at: Optional[int] = None  # the NET item's TTL, as read with it; not stored here
     spam_marks: list[str] = Field(default_factory=list)  # spam-memory tags a moderator's spam mark counted
+    duplicate_digest: Optional[str] = None  # its duplicate guard's key as written (an edit keeps it)
 
 
 class PublicComment(BaseModel):

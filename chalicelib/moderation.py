@@ -230,10 +230,11 @@ class Service:
             post_url=comment_in.post_url or (comment_in.redirect_to if is_allowed(comment_in.redirect_to, site) else ""),
             post_title=comment_in.post_title,
             held_because=self._held_because(verdict.decision, site, context.trusted, status),
+            duplicate_digest=self._duplicate_digest(comment_in),
         )
         guards = Guards(
             now=now,
-            duplicate_digest=self._duplicate_digest(comment_in),
+            duplicate_digest=comment.duplicate_digest,
             email_hash=email_hash,
             flood_seconds=site.flood_seconds,
             ip_hash=ip_hash,
@@ -296,6 +297,11 @@ class Service:
         parent, same name and same text. Whoever's email is sent, the answer is the same."""
         parts = (comment.parent_id or "", normalize_text(comment.author), normalize_text(comment.content))
         return self.keyring.digest("duplicate", "\x00".join(parts))
+
+    def _guard_digest(self, comment: Comment) -> str:
+        """The key of a stored comment's duplicate guard: as written, since an edit changes the text
+        (comments stored before the key was kept: derived again)."""
+        return comment.duplicate_digest or self._duplicate_digest(comment)
 
     @staticmethod
     def _status_for(decision: str, site: Site, trusted: bool) -> str:
@@ -436,7 +442,7 @@ class Service:
         deleted = skipped = 0
         for comment in comments:
             try:
-                self.store.delete_comment(comment, self._duplicate_digest(comment))
+                self.store.delete_comment(comment, self._guard_digest(comment))
                 deleted += 1
             except ConflictError:
                 skipped += 1
@@ -496,7 +502,7 @@ class Service:
             author_hash=self._author_hash(before.email_hash, before.author),
             learn=self._lesson(before, action),
             duplicate_digest=(
-                self._duplicate_digest(before) if after.expires_at != before.expires_at else None
+                self._guard_digest(before) if after.expires_at != before.expires_at else None
             ),
             memory=memory,
             memory_expires_at=int(now) + site.spam_memory_days * 86400,
@@ -560,7 +566,7 @@ class Service:
 
     def delete(self, slug: str, comment_id: str) -> None:
         comment = self._comment(slug, comment_id)
-        digest = self._duplicate_digest(comment)
+        digest = self._guard_digest(comment)
         try:
             self.store.delete_comment(comment, digest)
         except ConflictError:

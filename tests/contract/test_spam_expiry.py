@@ -35,7 +35,7 @@ def stored(service, comment_id) -> dict[str, dict | None]:
     """The comment's COMMENT, NET and duplicate guard items as DynamoDB holds them (None: absent)."""
     store = service.store
     comment = store.get_comment("blog", comment_id)
-    digest = service._duplicate_digest(comment)
+    digest = service._guard_digest(comment)
     keys = {
         "comment": comment_key("blog", comment_id),
         "network": network_key("blog", comment_id),
@@ -176,3 +176,15 @@ def test_an_expired_guard_dynamodb_has_not_deleted_yet_does_not_block(site_servi
     with pytest.raises(DuplicateError):
         submit(site_service, clock, 1)
     assert stored(site_service, again.id)["duplicate"]["comment_id"] == again.id
+
+
+def test_an_edited_comment_expires_with_the_guard_it_was_stored_with(site_service, store, clock):
+    comment = submit(site_service, clock, 1)
+    site_service.act("blog", comment.id, "edit", 1, content="the words a moderator corrected")
+    act(site_service, comment.id, "trash")
+    guards = [unmarshal(i) for i in store.client.scan(TableName=store.table)["Items"] if i["pk"]["S"].startswith("DUP#")]
+    assert [(g["comment_id"], g["expires_at"]) for g in guards] == [(comment.id, int(clock.now) + 10 * DAY)]
+    clock.advance(11 * DAY)
+    ttl_sweep(store, clock.now)
+    again = submit(site_service, clock, 1)  # the words first sent, by the same person: free again
+    assert site_service.get("blog", again.id)["status"] == "pending"
