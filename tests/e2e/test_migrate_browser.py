@@ -83,6 +83,7 @@ def test_a_closed_post_says_so_instead_of_the_form(stack, open_page):
     page.get_by_text("Comments are closed.").wait_for()
     assert not page.locator("#commentform").is_visible()
     assert page.locator(f"#comment-{comment['id']}").is_visible()
+    assert not page.get_by_role("link", name="Reply to").first.is_visible()  # no replies either
 
 
 def test_count_js_fills_every_count_with_one_request(stack, open_page):

@@ -176,6 +176,7 @@
 
   function close() {
     respond.hidden = true;
+    root.classList.add("rb-is-closed");
     if (!root.querySelector(".rb-closed")) home.after(el("p", { className: "rb-closed", role: "status" }, "Comments are closed."));
   }
 
