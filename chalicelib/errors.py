@@ -66,3 +66,26 @@ class StorageUnavailableError(ReplyboxError):
     """DynamoDB is throttling, failing or unreachable; nothing was half-written. Retry later."""
 
     retry_after = 2
+
+
+class BodyTooLargeError(BadRequestError):
+    """The request body is over the limit (256 KiB)."""
+
+
+class LinkError(ReplyboxError):
+    """A mailed moderation link that cannot be used."""
+
+    @property
+    def status(self) -> int:
+        """Its HTTP answer, from the one table of the HTTP edge."""
+        from chalicelib.api.error_table import page_status
+
+        return page_status(self)
+
+
+class InvalidLinkError(LinkError, ForbiddenError):
+    """Forged, or made for another site."""
+
+
+class ExpiredLinkError(LinkError):
+    """Older than its lifetime."""

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import ExpiredLinkError, InvalidLinkError
+
 LINK_PURPOSE = "moderation-link"
 LINK_TTL = 3 * 24 * 3600
 LINK_ACTIONS = ("approve", "spam")
-
-
-class LinkError(Exception):
-    """A link that cannot be used; `status` is the HTTP answer."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def make_link_token(keyring: Any, site: str, comment_id: str, action: str, version: int, now: float) -> str:
@@ -23,7 +17,7 @@ def make_link_token(keyring: Any, site: str, comment_id: str, action: str, versi
 
 
 def read_link_token(keyring: Any, site: str, token: str, now: float) -> dict:
-    """The payload of a link for this site, or LinkError (403 forged or foreign, 410 expired)."""
+    """The payload of a link for this site, or InvalidLinkError (forged or foreign) / ExpiredLinkError."""
     payload = keyring.unsign(LINK_PURPOSE, token)
     if (
         payload is None
@@ -33,9 +27,9 @@ def read_link_token(keyring: Any, site: str, token: str, now: float) -> dict:
         or not isinstance(payload.get("v"), int)
         or not isinstance(payload.get("e"), int)
     ):
-        raise LinkError(403, "This link is not valid.")
+        raise InvalidLinkError("This link is not valid.")
     if now > payload["e"]:
-        raise LinkError(410, "This link has expired. Open the moderation queue instead.")
+        raise ExpiredLinkError("This link has expired. Open the moderation queue instead.")
     return payload
 
 

@@ -7,17 +7,24 @@ from typing import Any
 from chalice import Response
 
 from chalicelib import errors, wiring
-from chalicelib.links import LinkError, read_link_token
-from chalicelib.logs import log_event
+from chalicelib.links import read_link_token
 from chalicelib.web import render
 
-ROUTE = "/sites/{site}/moderation/links/{token}"
-TITLES = {403: "Link not valid", 404: "Comment not found", 409: "Already handled", 410: "Link expired"}
+TITLES = {403: "Link not valid", 404: "Comment not found", 409: "Already handled", 410: "Link expired", 503: "Try again"}
+# What a moderator reads for each answer; 403 and 410 say it in the error's own words.
+MESSAGES = {
+    404: "This comment no longer exists.",
+    409: "Someone already handled this comment; this link no longer does anything.",
+    503: "The service is busy; reload this page in a moment.",
+    500: "Please try again later.",
+}
 VERBS = {"approve": "Approve", "spam": "Mark as spam"}
 
 
 def link_page(site: str, token: str, act: bool) -> Response:
     """The confirmation (GET) or the outcome (POST) of a link, or why it does nothing."""
+    from chalicelib.api.error_table import log_unexpected, page_status
+
     try:
         payload = read_link_token(wiring.keyring(), site, token, time.time())
         service = wiring.service()
@@ -27,17 +34,11 @@ def link_page(site: str, token: str, act: bool) -> Response:
                 raise errors.ConflictError("already handled")
             return _confirm(payload, current)
         done = service.act(site, payload["c"], payload["a"], payload["v"])
-    except LinkError as exc:
-        return _page(exc.status, message=str(exc))
-    except errors.NotFoundError:
-        return _page(404, message="This comment no longer exists.")
-    except (errors.ConflictError, errors.IllegalTransitionError):
-        return _page(409, message="Someone already handled this comment; this link no longer does anything.")
-    except errors.StorageUnavailableError:
-        return _page(503, title="Try again", message="The service is busy; reload this page in a moment.")
     except Exception as exc:  # noqa: BLE001 - never a raw 500 that could quote the comment
-        log_event("error", route=ROUTE, status=500, error=type(exc).__name__)
-        return _page(500, message="Please try again later.")
+        status = page_status(exc)
+        if status == 500:
+            log_unexpected(exc)
+        return _page(status, title=TITLES.get(status, ""), message=MESSAGES.get(status) or str(exc))
     return _page(200, title="Done", outcome=done["status"])
 
 

@@ -1,7 +1,12 @@
-"""Routes of the browser side: the demo blog post, the moderation page, mailed links, the widget, static files."""
+"""Routes of the browser side: the demo post, the moderation page, mailed links, the widget, avatars, static files."""
 from __future__ import annotations
 
+import re
+
 from chalice import Blueprint, Response
+
+from chalicelib import errors
+from chalicelib.api.error_table import guarded
 
 web = Blueprint(__name__)
 
@@ -48,6 +53,19 @@ def static_file(name: str) -> Response:
     return assets.serve(name, request.query_params, request.headers)
 
 
+@web.route("/sites/{site}/posts/{post_id}/comments.html", methods=["GET"])
+@guarded
+def public_comments_fragment(site: str, post_id: str) -> Response:
+    """The approved thread as an escaped HTML fragment with anchors, for a static site's build."""
+    from urllib.parse import unquote
+
+    from chalicelib.api.reading import require_valid_slug
+    from chalicelib.web import pages
+
+    require_valid_slug(site)
+    return pages.comments_fragment(site, unquote(post_id), web.current_request.headers.get("if-none-match"))
+
+
 @web.route("/sites/{site}/moderation/links/{token}", methods=["GET"])
 def moderation_link_page(site: str, token: str) -> Response:
     """Confirmation page of a mailed link; changes nothing (mail scanners follow links)."""
@@ -66,3 +84,19 @@ def moderation_link_act(site: str, token: str) -> Response:
     from chalicelib.web.links import link_page
 
     return link_page(site, token, act=True)
+
+
+@web.route("/avatars/{avatar}", methods=["GET"])
+@guarded
+def avatar(avatar: str) -> Response:
+    """An identicon drawn from the keyed avatar id: no third party learns who reads the page."""
+    from chalicelib.avatars import identicon
+
+    name = avatar[:-4] if avatar.endswith(".svg") else avatar
+    if not re.fullmatch(r"[0-9a-f]{20}", name):
+        raise errors.NotFoundError("no such avatar")
+    return Response(
+        body=identicon(name),
+        status_code=200,
+        headers={"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=31536000, immutable"},
+    )

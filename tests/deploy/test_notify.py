@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from chalicelib.links import LINK_TTL, LinkError, make_link_token, read_link_token
+from chalicelib.errors import LinkError
+from chalicelib.links import LINK_TTL, make_link_token, read_link_token
 from chalicelib.notify import Notifier
 from tests.conftest import comment_data, make_service, make_site
 from tests.deploy.conftest import PUBLIC_URL

@@ -21,7 +21,7 @@ def behind_edge(monkeypatch):
 
 
 def test_behind_the_edge_the_viewer_address_is_the_sender(behind_edge):
-    from app import viewer_ip
+    from chalicelib.api.reading import viewer_ip
 
     assert viewer_ip(request({"cloudfront-viewer-address": "198.51.100.7:46532"})) == "198.51.100.7"
     assert viewer_ip(request({"cloudfront-viewer-address": "2001:db8::1:46532"})) == "2001:db8::1"
@@ -29,7 +29,7 @@ def test_behind_the_edge_the_viewer_address_is_the_sender(behind_edge):
 
 
 def test_without_the_edge_a_sent_viewer_header_is_ignored(monkeypatch):
-    from app import viewer_ip
+    from chalicelib.api.reading import viewer_ip
     from chalicelib.config import get_settings
 
     monkeypatch.delenv("REPLYBOX_BEHIND_EDGE", raising=False)

@@ -1,0 +1,72 @@
+"""JSON answers (no-store, or cacheable public reads with ETags) and CORS for the site's origins."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Response
+
+from chalicelib import errors, wiring
+from chalicelib.api.reading import SITE_SLUG
+
+
+def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def no_content() -> Response:
+    return Response(body="", status_code=204)
+
+
+def public_json(request: Any, body: Any, headers: dict | None = None) -> Response:
+    """A public read: cacheable at the edge for a few seconds, with an ETag, and 304 when the client has it."""
+    from chalicelib import httpcache
+
+    headers = dict(headers or {})
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    etag = httpcache.etag_of(text)
+    cache = {
+        "Cache-Control": httpcache.PUBLIC_READ,
+        "ETag": etag,
+        "Vary": httpcache.vary(headers.pop("Vary", None), "Accept-Encoding"),
+    }
+    if httpcache.not_modified(etag, request.headers.get("if-none-match")):
+        return Response(body="", status_code=304, headers={**headers, **cache})
+    return json_response(body, 200, {**headers, **cache})
+
+
+def cors_headers(request: Any, slug: str) -> dict:
+    """Echo the request's Origin only when it is one of the site's allowed origins."""
+    origin = request.headers.get("origin")
+    if not origin or not SITE_SLUG.match(slug):
+        return {}
+    from chalicelib.moderation import is_allowed
+
+    try:
+        site = wiring.service().site(slug)
+    except errors.ReplyboxError:
+        return {}
+    if not is_allowed(origin, site) or origin.rstrip("/") != origin:
+        return {"Vary": "Origin"}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Expose-Headers": "Retry-After",
+        "Vary": "Origin",
+    }
+
+
+def preflight(request: Any, slug: str, methods: str) -> Response:
+    headers = cors_headers(request, slug)
+    if "Access-Control-Allow-Origin" in headers:
+        headers.update(
+            {
+                "Access-Control-Allow-Methods": methods,
+                "Access-Control-Allow-Headers": "Content-Type, Idempotency-Key",
+                "Access-Control-Max-Age": "600",
+            }
+        )
+    return Response(body="", status_code=204, headers=headers)
