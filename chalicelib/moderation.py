@@ -230,11 +230,11 @@ class Service:
             post_url=comment_in.post_url or (comment_in.redirect_to if is_allowed(comment_in.redirect_to, site) else ""),
             post_title=comment_in.post_title,
             held_because=self._held_because(verdict.decision, site, context.trusted, status),
-            duplicate_digest=self._duplicate_digest(comment_in),
+            duplicate_digest=(duplicate_digest := self._duplicate_digest(comment_in)),
         )
         guards = Guards(
             now=now,
-            duplicate_digest=comment.duplicate_digest,
+            duplicate_digest=duplicate_digest,
             email_hash=email_hash,
             flood_seconds=site.flood_seconds,
             ip_hash=ip_hash,
