@@ -123,6 +123,17 @@ def moderation_act(site: str, comment_id: str) -> Response:
     return json_response(wiring.service().act(site, comment_id, action.action, action.version, action.content))
 
 
+@app.route("/sites/{site}/moderation/comments/{comment_id}/reply", methods=["POST"], content_types=[JSON])
+@guarded
+def moderation_reply(site: str, comment_id: str) -> Response:
+    """The site's reply to an approved comment, published at once under the token's name."""
+    name = moderator(site)
+    from chalicelib.models import ReplyRequest
+
+    reply = ReplyRequest.model_validate(_json_object())
+    return json_response(wiring.service().reply(site, comment_id, name, reply.content), 201)
+
+
 @app.route("/sites/{site}/moderation/comments/{comment_id}", methods=["DELETE"])
 @guarded
 def moderation_delete(site: str, comment_id: str) -> Response:

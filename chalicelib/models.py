@@ -255,6 +255,7 @@ class Comment(BaseModel):
     network_expires_at: Optional[int] = None  # the NET item's TTL, as read with it; not stored here
     spam_marks: list[str] = Field(default_factory=list)  # spam-memory tags a moderator's spam mark counted
     duplicate_digest: Optional[str] = None  # its duplicate guard's key as written (an edit keeps it)
+    moderator: bool = False  # the site's own reply (POST .../reply): no email, published at once
 
 
 class PublicComment(BaseModel):
@@ -268,6 +269,7 @@ class PublicComment(BaseModel):
     content_html: str
     created_at: str
     origin_id: Optional[str] = None  # the imported comment's old number ("comment-123" anchors)
+    moderator: Optional[bool] = None  # true for the site's own reply (the badge); null for a reader's
 
     @classmethod
     def of(cls, comment: Comment) -> "PublicComment":
@@ -280,6 +282,7 @@ class PublicComment(BaseModel):
             content_html=content_html(comment.content),
             created_at=comment.created_at,
             origin_id=comment.origin_id,
+            moderator=comment.moderator or None,
         )
 
 
@@ -366,6 +369,12 @@ class ModerationAction(BaseModel):
     action: str
     version: Optional[int] = None
     content: Optional[str] = None  # the new text, for `edit` only
+
+
+class ReplyRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    content: str = ""  # the reply's text, checked as a submission's `content` is
 
 
 class BulkAction(BaseModel):

@@ -263,6 +263,46 @@ class Service:
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
         return Submitted(result, site, comment_in, decision)
 
+    def reply(self, slug: str, parent_id: str, moderator: str, content: Any) -> dict:
+        """A moderator's reply under an approved comment, published at once as the site's: no spam
+        score, no flood or duplicate check (the moderator chose to post it). It has no email: no
+        trust, erasure or avatar key of a real person can match it. Returns the new full view."""
+        content = parse_content(content)
+        site = self.site(slug)
+        parent = self._comment(slug, parent_id)
+        if parent.status != "approved":
+            raise FieldsError({"parent_id": f"comment {parent.id} is {parent.status}: approve it before replying"})
+        now = self.clock()
+        created = now_iso(now)
+        comment = Comment(
+            site=slug,
+            id=new_id(now),
+            post_id=parent.post_id,
+            parent_id=parent.id,
+            author=moderator,
+            email="",
+            email_hash="",
+            content=content,
+            status="approved",
+            avatar=self.keyring.digest("moderator-avatar", f"{slug}\x00{moderator}")[:20],
+            created_at=created,
+            updated_at=created,
+            post_url=parent.post_url,
+            post_title=parent.post_title,
+            moderator=True,
+        )
+        comment.duplicate_digest = self._duplicate_digest(comment)
+        guards = Guards(
+            now=now,
+            duplicate_digest=comment.duplicate_digest,
+            email_hash="",
+            flood_seconds=0,
+            ip_hash=None,
+            retention_days=site.retention_days,
+        )
+        self.store.insert_comment(comment, guards)
+        return ModeratorComment.of(comment, parent).model_dump(mode="json")
+
     def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> CommentIn:
         """The parent must be an approved comment of the post. Named by an imported comment's old
         number (comment_parent=123, ?replytocom=123), it is resolved to its id here; that it is
@@ -355,6 +395,7 @@ class Service:
                 content_html=content_html(i["content"]),
                 created_at=i["created_at"],
                 origin_id=i.get("origin_id"),
+                moderator=i.get("moderator") or None,
             ).model_dump(mode="json")
             for i in items
         ]

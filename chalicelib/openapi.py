@@ -148,11 +148,12 @@ def _components() -> dict[str, Any]:
         "BulkAction": models.BulkAction,
         "EraseRequest": models.EraseRequest,
         "EmptyRequest": models.EmptyRequest,
+        "ReplyRequest": models.ReplyRequest,
         **_doc_models(),
     }
     schemas: dict[str, Any] = {}
     for name, model in named.items():
-        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest", "EmptyRequest") else "serialization"
+        mode = "validation" if name in ("CommentIn", "ModerationAction", "BulkAction", "EraseRequest", "EmptyRequest", "ReplyRequest") else "serialization"
         schema = model.model_json_schema(ref_template=REF, mode=mode)
         schemas.update(schema.pop("$defs", {}))
         schemas[name] = schema
@@ -370,6 +371,14 @@ def operations() -> dict[str, dict[str, dict]]:
                 {"204": _ok(204, None), **_errors(400, *MODERATOR, 404, 409, 503)},
                 tag="moderation", security=BEARER, params=[SITE, COMMENT_ID],
             ),
+        },
+        "/sites/{site}/moderation/comments/{comment_id}/reply": {
+            "post": _operation(
+                "The site's reply to an approved comment: published at once, `moderator: true`, under the token's name",
+                {"201": _ok(201, _ref("ModeratorComment")),
+                 **_errors(400, *MODERATOR, 404, 409, 415, 422, 503, gateway=(415,))},
+                tag="moderation", security=BEARER, params=[SITE, COMMENT_ID], body=_json_body("ReplyRequest"),
+            )
         },
         "/sites/{site}/moderation/bulk": {
             "post": _operation(

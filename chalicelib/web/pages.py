@@ -271,6 +271,7 @@ here as a number.</p>
 <dl><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous comment</dd><dt><kbd>x</kbd></dt><dd>select the comment</dd>
 <dt><kbd>a</kbd></dt><dd>approve</dd><dt><kbd>s</kbd></dt><dd>spam</dd><dt><kbd>d</kbd></dt><dd>trash</dd>
 <dt><kbd>e</kbd></dt><dd>edit the text (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves, <kbd>Esc</kbd> cancels)</dd>
+<dt><kbd>r</kbd></dt><dd>reply as the site (an approved comment; published at once)</dd>
 <dt><kbd>u</kbd></dt><dd>undo the last action</dd><dt><kbd>/</kbd></dt><dd>search</dd></dl>
 <p>The keys act on the comment that has focus; the buttons above the list act on the selected ones.
 They do nothing while you type in a field.</p></details>

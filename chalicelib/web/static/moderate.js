@@ -1,13 +1,13 @@
 /* replybox moderation page: a moderator token pasted into this tab (kept in sessionStorage only) drives the
    moderation API of this origin. Every comment field is inserted as text. Keys on the focused comment:
-   j/k move, x select, a approve, s spam, d trash, e edit; u undoes the last action, / searches. */
+   j/k move, x select, a approve, s spam, d trash, e edit, r reply; u undoes the last action, / searches. */
 (() => {
   "use strict";
   const $ = (id) => document.getElementById(id);
   const STATUSES = ["pending", "approved", "spam", "trash"];
   const ACTIONS = {
     pending: ["approve", "spam", "trash", "edit", "delete"],
-    approved: ["hold", "spam", "trash", "edit", "delete"],
+    approved: ["reply", "hold", "spam", "trash", "edit", "delete"],
     spam: ["ham", "approve", "trash", "edit", "delete"],
     trash: ["restore", "delete"],
   };
@@ -15,7 +15,7 @@
     spam: ["ham", "approve", "trash", "delete"], trash: ["restore", "delete"] };
   const LABELS = {
     approve: "Approve", hold: "Unapprove", spam: "Spam", ham: "Not spam", trash: "Trash", restore: "Restore",
-    edit: "Edit", delete: "Delete forever",
+    edit: "Edit", delete: "Delete forever", reply: "Reply",
   };
   const DONE = {
     approve: "approved", hold: "moved back to pending", spam: "marked as spam", ham: "marked as not spam",
@@ -317,6 +317,7 @@
     meta.appendChild(el("span", "mod-post")).append("on ", link(c.post_title || c.post_id, c.post_url, "mod-post-link"));
     const facts = main.appendChild(el("p", "mod-facts"));
     facts.appendChild(el("span", "badge badge-" + c.status, c.status));
+    if (c.moderator) facts.appendChild(el("span", "badge badge-moderator", "moderator reply"));
     facts.appendChild(el("time", "", formatDate(c.created_at))).dateTime = c.created_at;
     if (c.ip) facts.appendChild(el("span", "", "IP " + c.ip));
     facts.appendChild(el("span", "", "version " + c.version));
@@ -403,6 +404,7 @@
       return;
     }
     if (action === "edit") return edit(li);
+    if (action === "reply") return reply(li);
     if (action === "delete" && !armed(btn)) return;
     send(c, action).then((res) => settle(li, c, action, res)).catch(() => {});
   }
@@ -538,6 +540,54 @@
     area.focus();
   }
 
+  // ---- the site's reply: published at once under the token's name ----
+  function reply(li) {
+    const c = state.items[li.getAttribute("data-id")];
+    if (li.querySelector(".mod-reply")) return li.querySelector(".mod-reply textarea").focus();
+    const form = el("form", "mod-edit mod-reply");
+    const label = form.appendChild(el("label", "", "Your reply to " + c.author + " (published at once, as the site's)"));
+    const area = form.appendChild(el("textarea"));
+    area.id = label.htmlFor = "reply-" + c.id;
+    area.rows = 4;
+    const error = form.appendChild(el("p", "mod-field-error"));
+    error.id = "reply-" + c.id + "-error";
+    error.hidden = true;
+    const buttons = form.appendChild(el("div", "actions"));
+    buttons.appendChild(el("button", "act act-approve", "Publish reply")).type = "submit";
+    const cancel = buttons.appendChild(el("button", "act", "Cancel"));
+    cancel.type = "button";
+    const close = () => {
+      form.remove();
+      li.focus();
+    };
+    cancel.addEventListener("click", close);
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") close();
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
+    });
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      api("POST", "comments/" + encodeURIComponent(c.id) + "/reply", { content: area.value }).then((res) => {
+        if (!res.r.ok) {
+          const fields = res.body.fields || {};
+          error.textContent = "Not published: " + (fields.content ? "the text " + fields.content : fields.parent_id || failure(res)) + ".";
+          error.hidden = false;
+          area.setAttribute("aria-invalid", "true");
+          area.setAttribute("aria-describedby", error.id);
+          area.focus();
+          return;
+        }
+        form.remove();
+        announce("Reply to " + c.author + " published.");
+        offer("Reply to " + c.author + " published.", null);
+        if (state.status === "approved") show(res.body);
+        loadStats();
+      }).catch(() => {});
+    });
+    li.querySelector(".mod-actions").after(form);
+    area.focus();
+  }
+
   // ---- many at once ----
   function selectionChanged() {
     const all = visible().map((li) => li.querySelector(".check input")), chosen = all.filter((b) => b.checked).length;
@@ -631,6 +681,8 @@
       act(current.getAttribute("data-id"), KEYS[e.key], null);
     } else if (e.key === "e" && current) {
       act(current.getAttribute("data-id"), "edit", null);
+    } else if (e.key === "r" && current) {
+      act(current.getAttribute("data-id"), "reply", null);
     } else if (e.key === "u" && state.undo) {
       undo();
     } else if (e.key === "/") {

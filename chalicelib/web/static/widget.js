@@ -252,6 +252,7 @@
     const href = c.url && safeHref(c.url);
     meta.appendChild(el("b", { className: "rb-author" }, href ? null : c.author))
       .append(href ? el("a", { href, rel: "nofollow ugc noopener" }, c.author) : "");
+    if (c.moderator === true) meta.append(el("span", { className: "rb-badge", title: "A reply from the blog's moderators" }, "Moderator"));
     meta.appendChild(el("a", { className: "rb-date", href: "#comment-" + c.id }))
       .append(el("time", { dateTime: c.created_at }, formatDate(c.created_at)));
     copyContent(new DOMParser().parseFromString("<body>" + (c.content_html || ""), "text/html").body,
