@@ -71,7 +71,8 @@ def test_json_comment_is_accepted_as_pending(api):
     assert response.status_code == 201
     data = body(response)
     assert data["status"] == "pending"
-    assert set(data) == {"id", "parent_id", "author", "url", "avatar", "content_html", "created_at", "origin_id", "status"}
+    assert set(data) == {"id", "parent_id", "author", "url", "avatar", "content_html", "created_at", "origin_id", "moderator", "status"}
+    assert data["moderator"] is None  # a reader's comment: no badge
     assert data["origin_id"] is None  # made in replybox, not imported
     assert len(data["id"]) == 26 and data["content_html"] == "<p>Lovely post.</p>"
 

@@ -142,7 +142,7 @@ def test_public_listing_shows_approved_only_oldest_first_with_cursor(service, cl
     assert [c["id"] for c in rest["comments"]] == ids[3:4]
     assert rest["next_cursor"] is None
     for comment in page["comments"]:
-        assert set(comment) == {"id", "parent_id", "author", "url", "avatar", "content_html", "created_at", "origin_id"}
+        assert set(comment) == {"id", "parent_id", "author", "url", "avatar", "content_html", "created_at", "origin_id", "moderator"}
 
 
 def test_a_full_last_page_has_no_cursor(service, clock):
