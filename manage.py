@@ -135,6 +135,14 @@ def cmd_revoke_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reshard_queue(args: argparse.Namespace) -> int:
+    from chalicelib import wiring
+
+    moved = wiring.store().reshard_queue(args.site)
+    print(f"moved {moved} comments of {args.site} onto the sharded moderation queue")
+    return 0
+
+
 def _progress_bar(label: str):
     """A progress bar on stderr when it is a terminal; nothing in a pipe or a log."""
     if not sys.stderr.isatty():
@@ -283,6 +291,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("site")
     r.add_argument("name")
     r.set_defaults(func=cmd_revoke_token)
+
+    rq = sub.add_parser("reshard-queue", help="once after upgrading: put older comments on the sharded queue index")
+    rq.add_argument("site")
+    rq.set_defaults(func=cmd_reshard_queue)
 
     im = sub.add_parser("import", help="import a WordPress WXR or Disqus XML export (idempotent)")
     im.add_argument("site")

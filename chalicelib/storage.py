@@ -6,14 +6,16 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 |--------------------------|---------------------------------|---------------|-------------------------------------------|
 | site settings            | SITE#{site}                     | SITE          |                                           |
 | site's learned spam stats| SITE#{site}                     | LEARNED       |                                           |
-| trusted name + email     | SITE#{site}                     | TRUST#{ah}    | email                                     |
+| trusted name + email     | TRUST#{site}#{ah}               | TRUST         | email                                     |
 | token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
 | moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
 | comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
 |                          |                                 |               | (TTL while spam/trash: spam retention)    |
 | comment's IP + UA        | COMMENT#{site}#{id}             | NET           | (TTL: the site's retention, never after   |
 |                          |                                 |               | its comment's)                            |
-| approved count of a post | POST#{site}#{post}              | COUNT         |                                           |
+| approved count of a post | POST#{site}#{post} (before      | COUNT         | (read, never written now: the shards are) |
+|                          | shards; still summed)           |               |                                           |
+| approved count, one shard| COUNT#{site}#{post}#{0-7}       | COUNT         | (the count is the sum of the shards)      |
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
@@ -40,7 +42,8 @@ under another name is not trusted).
 Global secondary indexes, all sparse:
 - `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
   public fields only, so the index behind public pages never holds an email.
-- `queue`: `gsi2pk` = QUEUE#{site}#{status}, `gsi2sk` = id; every comment. Projects all.
+- `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-3} (the shard from the id), `gsi2sk` = id; every comment.
+  Projects all. A status's queue is the newest-first merge of its 4 shards (`list_queue`).
 - `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
   guards, idempotent answers, trust records. Keys only: it serves erasure.
 
@@ -52,10 +55,11 @@ Global secondary indexes, all sparse:
 | submission: store comment + guards      | one TransactWriteItems (conditions enforce dup/flood/idem)  |
 | idempotent replay                       | GetItem IDEM                                                |
 | public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
-| counts of posts                         | BatchGetItem COUNT items                                    |
-| moderation queue by status, newest first| Query `queue` on gsi2pk, descending + BatchGetItem NET and  |
+| counts of posts                         | BatchGetItem COUNT items (each post's 8 shards + the old one)|
+| moderation queue by status, newest first| Query `queue` on each shard's gsi2pk (ids before the cursor),|
+|                                         | descending, merged + BatchGetItem NET and                   |
 |                                         | the replies' parents                                        |
-| tab counts (moderator page)             | Query `queue` on gsi2pk, Select=COUNT, stops past 1,000     |
+| tab counts (moderator page)             | Query `queue` on each shard, Select=COUNT, stops past 1,000 |
 | empty spam / trash                      | Query `queue` page by page, a delete transaction per comment|
 | discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
@@ -72,7 +76,13 @@ Global secondary indexes, all sparse:
 |                                         | COMMENT + ORIGIN, NET, one ADD per post's COUNT)            |
 | export of a site / of one email         | Query `queue` per status / Query `email` + GetItem each     |
 
-Per-key rates at a viral post (1,000 comments/s, 100,000 views/s): ORIGIN items are written once by
+Per-key rates at a viral post (1,000 comments/s, 100,000 views/s; `bench/hotkeys.py` measures them):
+every submission writes a queue index entry (~1.3 KB, 2 WCU): 2,000 WCU/s on one key would be twice a
+partition's limit, so the queue is sharded 4 ways by id (~500 WCU/s a shard with the approvals'
+moves). Approvals (~250/s) add to the post's count in their transaction (2 WCU): on 8 shards chosen
+at random that is ~60 WCU/s a shard, where one COUNT item took 500. Trust records have a partition
+each (`TRUST#...`): under `SITE#{site}` every submission's read and every approval's write landed on
+the site's one partition, beside its settings and LEARNED. ORIGIN items are written once by
 the importer and read only by a reply naming an old number (inside the submission's one
 BatchGetItem); a post's META item is read by every submission to it (reads scale: one item, strongly
 consistent reads at 1,000/s are within a partition's 3,000 RCU) and written only when a moderator
@@ -120,7 +130,8 @@ def learned_key(site: str) -> dict:
 
 
 def trust_key(site: str, author_hash: str) -> dict:
-    return {"pk": f"SITE#{site}", "sk": f"TRUST#{author_hash}"}
+    """A partition of its own: read by every submission, written by approvals (not the site's partition)."""
+    return {"pk": f"TRUST#{site}#{author_hash}", "sk": "TRUST"}
 
 
 def trust_item(site: str, author_hash: str, email_hash: str, since: str) -> dict:
@@ -148,8 +159,15 @@ def network_key(site: str, comment_id: str) -> dict:
     return {"pk": f"COMMENT#{site}#{comment_id}", "sk": "NET"}
 
 
-def count_key(site: str, post_id: str) -> dict:
-    return {"pk": f"POST#{site}#{post_id}", "sk": "COUNT"}
+COUNT_SHARDS = 8  # see the COUNT items above
+QUEUE_SHARDS = 4  # see the queue index above
+
+
+def count_key(site: str, post_id: str, shard: int | None = None) -> dict:
+    """One shard of a post's approved count; without a shard, the single item counts had before."""
+    if shard is None:
+        return {"pk": f"POST#{site}#{post_id}", "sk": "COUNT"}
+    return {"pk": f"COUNT#{site}#{post_id}#{shard}", "sk": "COUNT"}
 
 
 def duplicate_key(site: str, post_id: str, digest: str) -> dict:
@@ -192,8 +210,15 @@ def public_pk(site: str, post_id: str) -> str:
     return f"POST#{site}#{post_id}"
 
 
-def queue_pk(site: str, status: str) -> str:
-    return f"QUEUE#{site}#{status}"
+def queue_pk(site: str, status: str, shard: int) -> str:
+    return f"QUEUE#{site}#{status}#{shard}"
+
+
+def queue_shard(comment_id: str) -> int:
+    """The queue shard of a comment: fixed by its id (crc32: the same in every process)."""
+    import zlib
+
+    return zlib.crc32(comment_id.encode("ascii")) % QUEUE_SHARDS
 
 
 def email_pk(site: str, email_hash: str) -> str:
@@ -366,7 +391,7 @@ def comment_item(comment: Comment) -> dict:
     """The COMMENT item of a comment, with the index keys its status calls for."""
     data = comment.model_dump(exclude={"ip", "user_agent", "network_expires_at"})
     data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
-    data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status), comment.id
+    data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status, queue_shard(comment.id)), comment.id
     if comment.email_hash:  # an imported comment may have no email (anonymous Disqus posts)
         data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
     if comment.status == "approved":
@@ -471,12 +496,15 @@ class DynamoStore:
         with_site: bool,
         post_id: str | None = None,
         memory: Iterable[str] = (),
+        with_learned: bool = True,
     ) -> SubmissionContext:
-        """One BatchGetItem: trust, learned stats, the site (unless cached), the parent (by id, or its
-        ORIGIN item when named by an imported comment's old number), the post's META item and the
-        comment's spam-memory items."""
+        """One BatchGetItem: trust, learned stats and the site (each unless cached), the parent (by id,
+        or its ORIGIN item when named by an imported comment's old number), the post's META item and
+        the comment's spam-memory items."""
         tags = list(dict.fromkeys(memory))
-        keys = [trust_key(site, author_hash), learned_key(site), *(memory_key(site, t) for t in tags)]
+        keys = [trust_key(site, author_hash), *(memory_key(site, t) for t in tags)]
+        if with_learned:
+            keys.append(learned_key(site))
         if with_site:
             keys.append(site_key(site))
         by_number = bool(parent_id and parent_id.isdigit())
@@ -671,9 +699,12 @@ class DynamoStore:
         raise StorageUnavailableError("transaction kept conflicting")
 
     def _count_update(self, site: str, post_id: str, delta: int) -> dict:
+        """ADD to one of the post's count shards, at random: the count is their sum, wherever each went."""
+        import random
+
         return {
             "TableName": self.table,
-            "Key": marshal(count_key(site, post_id)),
+            "Key": marshal(count_key(site, post_id, random.randrange(COUNT_SHARDS))),
             "UpdateExpression": "ADD approved :d",
             "ExpressionAttributeValues": marshal({":d": delta}),
         }
@@ -746,15 +777,32 @@ class DynamoStore:
         counts = {post_id: 0 for post_id in post_ids}
         if not counts:
             return counts
-        prefix = f"POST#{site}#"
-        for item in self._batch_get([count_key(site, p) for p in counts], projection="pk, sk, approved"):
-            counts[item["pk"][len(prefix):]] = max(int(item.get("approved", 0)), 0)
-        return counts
+        keys = {}
+        for post_id in counts:
+            for shard in (None, *range(COUNT_SHARDS)):
+                keys[count_key(site, post_id, shard)["pk"]] = post_id
+        found = self._batch_get([{"pk": pk, "sk": "COUNT"} for pk in keys], projection="pk, approved")
+        for item in found:
+            counts[keys[item["pk"]]] += int(item.get("approved", 0))
+        return {post_id: max(count, 0) for post_id, count in counts.items()}
 
     def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]:
-        items, last = self._query_page(
-            QUEUE_INDEX, "gsi2pk", queue_pk(site, status), forward=False, limit=limit, start=start
-        )
+        """A page of a status's queue, newest first: its shards merged by id. The cursor is the last id
+        shown; each shard is read from just before it, so no comment is skipped or shown twice."""
+        before = (start or {}).get("before")
+        merged: list[dict] = []
+        floor = None  # a shard cut short by DynamoDB's 1 MB page: nothing older than its last is known
+        for shard in range(QUEUE_SHARDS):
+            page, cut = self._queue_shard(site, status, shard, limit + 1, before)
+            merged.extend(page)
+            if cut and page:
+                floor = max(floor or "", page[-1]["gsi2sk"])
+        merged.sort(key=lambda i: i["gsi2sk"], reverse=True)
+        if floor:
+            merged = [i for i in merged if i["gsi2sk"] >= floor]
+        items = merged[:limit]
+        more = len(merged) > limit or floor is not None
+        last = {"before": items[-1]["gsi2sk"]} if more and items else None
         networks: dict[str, dict] = {}
         if items:
             for net in self._batch_get([network_key(site, i["id"]) for i in items]):
@@ -768,25 +816,65 @@ class DynamoStore:
         found = self._batch_get([comment_key(site, i) for i in comment_ids])
         return {item["id"]: comment_from_item(item) for item in found if item.get("sk") == "COMMENT"}
 
+    def _queue_shard(self, site: str, status: str, shard: int, limit: int, before: str | None) -> tuple[list[dict], bool]:
+        """Up to `limit` entries of one queue shard older than `before`, newest first; and whether
+        DynamoDB stopped early (its 1 MB page) with more left."""
+        condition, values = "gsi2pk = :pk", {":pk": queue_pk(site, status, shard)}
+        if before:
+            condition, values[":before"] = condition + " AND gsi2sk < :before", before
+        answer = self._call(
+            "query", TableName=self.table, IndexName=QUEUE_INDEX, KeyConditionExpression=condition,
+            ExpressionAttributeValues=marshal(values), ScanIndexForward=False, Limit=limit,
+        )
+        items = [unmarshal(i) for i in answer.get("Items", [])]
+        return items, bool(answer.get("LastEvaluatedKey")) and len(items) < limit
+
+    def reshard_queue(self, site: str) -> int:
+        """Move comments indexed under the unsharded queue key (QUEUE#{site}#{status}, before the
+        shards) onto their shard; returns how many. A Query on the old key each page: no Scan."""
+        from .models import STATUSES
+
+        moved = 0
+        for status in STATUSES:
+            while True:
+                answer = self._call(
+                    "query", TableName=self.table, IndexName=QUEUE_INDEX, KeyConditionExpression="gsi2pk = :pk",
+                    ExpressionAttributeValues=marshal({":pk": f"QUEUE#{site}#{status}"}), Limit=100,
+                )
+                items = [unmarshal(i) for i in answer.get("Items", [])]
+                if not items:
+                    break
+                for item in items:
+                    self._call(
+                        "update_item", TableName=self.table, Key=marshal({"pk": item["pk"], "sk": item["sk"]}),
+                        UpdateExpression="SET gsi2pk = :new", ConditionExpression="gsi2pk = :old",
+                        ExpressionAttributeValues=marshal({":new": queue_pk(site, status, queue_shard(item["id"])),
+                                                           ":old": item["gsi2pk"]}),
+                    )
+                    moved += 1
+        return moved
+
     def count_queue(self, site: str, status: str, cap: int) -> int:
-        """How many comments have this status, counted up to just past `cap` (Select=COUNT pages)."""
-        count, start = 0, None
-        while count <= cap:
-            kwargs: dict = dict(
-                TableName=self.table,
-                IndexName=QUEUE_INDEX,
-                KeyConditionExpression="gsi2pk = :pk",
-                ExpressionAttributeValues=marshal({":pk": queue_pk(site, status)}),
-                Select="COUNT",
-                Limit=cap + 1 - count,
-            )
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            answer = self._call("query", **kwargs)
-            count += answer.get("Count", 0)
-            start = answer.get("LastEvaluatedKey")
-            if not start:
-                break
+        """How many comments have this status, counted up to just past `cap` (Select=COUNT pages, shard by shard)."""
+        count = 0
+        for shard in range(QUEUE_SHARDS):
+            start = None
+            while count <= cap:
+                kwargs: dict = dict(
+                    TableName=self.table,
+                    IndexName=QUEUE_INDEX,
+                    KeyConditionExpression="gsi2pk = :pk",
+                    ExpressionAttributeValues=marshal({":pk": queue_pk(site, status, shard)}),
+                    Select="COUNT",
+                    Limit=cap + 1 - count,
+                )
+                if start:
+                    kwargs["ExclusiveStartKey"] = start
+                answer = self._call("query", **kwargs)
+                count += answer.get("Count", 0)
+                start = answer.get("LastEvaluatedKey")
+                if not start:
+                    break
         return count
 
     # -- the discard trace --
@@ -994,8 +1082,9 @@ class DynamoStore:
                 if fresh:
                     self.delete_comment(fresh, None)
             erased += 1
-        # trust_key(site, email_hash): a trust record from before trust was by name and email.
-        for key in (trust_key(site, email_hash), flood_key(site, "E", email_hash), memory_key(site, f"E#{email_hash}")):
+        # A trust record from before trust was by name and email (it lived in the site's partition).
+        legacy_trust = {"pk": f"SITE#{site}", "sk": f"TRUST#{email_hash}"}
+        for key in (legacy_trust, flood_key(site, "E", email_hash), memory_key(site, f"E#{email_hash}")):
             self._call("delete_item", TableName=self.table, Key=marshal(key))
         return erased
 

@@ -52,7 +52,7 @@ def test_personal_network_data_expires_and_the_comment_does_not(moto_store, keyr
     (duplicate,) = [i for i in by_key.values() if i["pk"].startswith("DUP#")]
     assert "expires_at" not in duplicate
     for item in by_key.values():
-        if item["pk"].startswith(("SITE#", "POST#")):
+        if item["pk"].startswith(("SITE#", "POST#", "COUNT#", "TRUST#")):
             assert "expires_at" not in item
 
 

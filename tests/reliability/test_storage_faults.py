@@ -121,7 +121,11 @@ def assert_consistent(store) -> dict[str, dict]:
         if item["pk"].startswith("IDEM#"):
             assert item["answer"]["id"] in comments, "idempotent answer without its comment"
     approved = Counter(c["post_id"] for c in comments.values() if c["status"] == "approved")
-    counted = {i["pk"].split("#", 2)[2]: int(i.get("approved", 0)) for i in everything if i["sk"] == "COUNT"}
+    counted: Counter = Counter()
+    for item in everything:
+        if item["sk"] == "COUNT":  # POST#{site}#{post} (before shards) or COUNT#{site}#{post}#{shard}
+            post = item["pk"].split("#", 2)[2]
+            counted[post.rsplit("#", 1)[0] if item["pk"].startswith("COUNT#") else post] += int(item.get("approved", 0))
     assert {k: v for k, v in counted.items() if v} == dict(approved), (counted, approved)
     return comments
 

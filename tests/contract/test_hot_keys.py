@@ -1,0 +1,115 @@
+"""No hot key on the write path, on moto and DynamoDB Local: the sharded queue keeps its order and its
+cursors, sharded counts converge after concurrent approvals, LEARNED is read once per warm function."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib.storage import COUNT_SHARDS, QUEUE_SHARDS
+from tests.conftest import comment_data, make_service, make_site
+
+
+@pytest.fixture
+def busy(store, keyring, clock):
+    make_site(store, flood_seconds=0)
+    return make_service(store, keyring, clock)
+
+
+def submit_many(service, clock, n: int, post_id: str = "hello-world", tag: str = "") -> list[str]:
+    ids = []
+    for i in range(n):
+        clock.advance(0.003 * (i % 3 + 1))  # ids a few ms apart, some in the same shard, some not
+        data = comment_data(post_id=post_id, author=f"Reader {tag}{i}", email=f"r{tag}{i}@example.com",
+                            content=f"Remark number {tag}{i}.")
+        ids.append(service.submit("blog", data, ip=f"203.0.113.{i % 250}").result.id)
+    return ids
+
+
+def test_the_sharded_queue_pages_newest_first_without_gaps_or_repeats(busy, store, clock):
+    ids = submit_many(busy, clock, 23)
+    shards = {store.client.get_item(TableName=store.table, Key={"pk": {"S": f"COMMENT#blog#{i}"}, "sk": {"S": "COMMENT"}})
+              ["Item"]["gsi2pk"]["S"] for i in ids}
+    assert len(shards) > 1 and all(pk.startswith("QUEUE#blog#pending#") for pk in shards)  # really spread
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = busy.queue("blog", "pending", limit=5, cursor=cursor)
+        seen += [c["id"] for c in page["comments"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+        assert len(page["comments"]) == 5
+    assert seen == sorted(ids, reverse=True)  # every comment once, newest first across shards
+    assert pages == 5
+    # A comment that arrives while the moderator pages shows on the first page, not in the middle.
+    first = busy.queue("blog", "pending", limit=5)
+    late = submit_many(busy, clock, 1, tag="late")[0]
+    assert busy.queue("blog", "pending", limit=5, cursor=first["next_cursor"])["comments"][0]["id"] == seen[5]
+    assert busy.queue("blog", "pending", limit=5)["comments"][0]["id"] == late
+
+
+def test_a_full_last_page_hands_out_no_cursor_and_tab_counts_add_the_shards(busy, clock):
+    ids = submit_many(busy, clock, 2 * QUEUE_SHARDS)
+    page = busy.queue("blog", "pending", limit=len(ids))
+    assert [c["id"] for c in page["comments"]] == sorted(ids, reverse=True) and page["next_cursor"] is None
+    assert busy.store.count_queue("blog", "pending", 1000) == len(ids)
+    assert busy.store.count_queue("blog", "pending", 3) == 4  # stops just past the cap, over all shards
+
+
+def test_counts_converge_after_concurrent_approvals(busy, clock, request):
+    ids = submit_many(busy, clock, 24, post_id="viral")
+    workers = 1 if "[moto]" in request.node.name else 8  # moto is not thread-safe; DynamoDB Local is a server
+
+    def act(action):
+        def one(comment_id):
+            version = busy.get("blog", comment_id)["version"]
+            return busy.act("blog", comment_id, action, version)["status"]
+        return one
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        assert set(pool.map(act("approve"), ids)) == {"approved"}
+    assert busy.counts("blog", ["viral", "other"]) == {"viral": 24, "other": 0}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        assert set(pool.map(act("hold"), ids[:10])) == {"pending"}
+    assert busy.counts("blog", ["viral"]) == {"viral": 14}
+    page = busy.list_public("blog", "viral", limit=5)
+    assert page["count"] == 14 and page["next_cursor"]
+
+
+def test_a_count_from_before_the_shards_still_counts(busy, store, clock):
+    from chalicelib.storage import count_key, marshal
+
+    store.client.put_item(TableName=store.table, Item=marshal({**count_key("blog", "old-post"), "approved": 5}))
+    ids = submit_many(busy, clock, 2, post_id="old-post")
+    for comment_id in ids:
+        busy.act("blog", comment_id, "approve", 1)
+    assert busy.counts("blog", ["old-post"]) == {"old-post": 7}
+    assert COUNT_SHARDS > 1
+
+
+def test_learned_counts_are_read_once_per_warm_function_and_after_a_lesson(busy, store, clock):
+    reads = []
+    original = store.load_submission_context
+
+    def spy(*args, **kwargs):
+        reads.append(kwargs.get("with_learned", True))
+        return original(*args, **kwargs)
+
+    store.load_submission_context = spy
+    ids = submit_many(busy, clock, 3)
+    assert reads == [True, False, False]
+    busy.act("blog", ids[0], "spam", 1)  # a lesson: this function must see it at once
+    submit_many(busy, clock, 1, tag="after")
+    assert reads[-1] is True
+
+
+def test_comments_from_before_the_shards_join_the_queue_after_reshard(busy, store, clock):
+    ids = submit_many(busy, clock, 3)
+    for comment_id in ids:  # as an older version indexed them
+        store.client.update_item(TableName=store.table, Key={"pk": {"S": f"COMMENT#blog#{comment_id}"}, "sk": {"S": "COMMENT"}},
+                                 UpdateExpression="SET gsi2pk = :old", ExpressionAttributeValues={":old": {"S": "QUEUE#blog#pending"}})
+    assert busy.queue("blog", "pending")["comments"] == []
+    assert store.reshard_queue("blog") == 3
+    assert [c["id"] for c in busy.queue("blog", "pending")["comments"]] == sorted(ids, reverse=True)
+    assert store.reshard_queue("blog") == 0
