@@ -22,10 +22,11 @@ def public_thread(service, post_id):
 def test_wordpress_export_imports_public_threaded_counted_and_once(store, keyring, clock):
     make_site(store)
     service = make_service(store, keyring, clock)
-    export = export_of("cc-labs-wordpress.xml")
+    export = export_of("ichthyosaurs-wordpress.xml")
     summary = import_export(service, "blog", export)
-    assert summary.imported == {"approved": 32}
-    assert summary.skipped == {"pingback": 17}
+    assert summary.imported == {"approved": 19}
+    assert summary.skipped == {"pingback": 3}
+    assert summary.trusted == 8  # every name + email with an approved comment; "Anonymous" has no email
 
     by_origin = {c.origin_id: c for c in export.comments}
     for post_id in {c.post_id for c in export.comments}:
@@ -38,27 +39,28 @@ def test_wordpress_export_imports_public_threaded_counted_and_once(store, keyrin
             parent = by_origin[shown["origin_id"]].parent_origin_id
             assert shown["parent_id"] == (ids[parent] if parent else None)
         assert all("email" not in c and "@" not in c["avatar"] for c in page["comments"])
-    counts = service.counts("blog", ["6", "212", "nope"])
-    assert counts == {"6": 3, "212": sum(1 for c in export.comments if c.post_id == "212"), "nope": 0}
+    counts = service.counts("blog", ["192", "160", "379", "nope"])
+    assert counts == {"192": 7, "160": 5, "379": 0, "nope": 0}  # 379 had pingbacks only
 
     again = import_export(service, "blog", export)
-    assert sum(again.imported.values()) == 0 and again.skipped["already imported"] == 32
-    assert service.counts("blog", ["6"]) == {"6": 3}  # the count did not move
+    assert sum(again.imported.values()) == 0 and again.skipped["already imported"] == 19
+    assert service.counts("blog", ["192"]) == {"192": 7}  # the count did not move
 
 
 def test_regulars_become_trusted_and_moderators_see_the_import(store, keyring, clock):
     make_site(store)
     service = make_service(store, keyring, clock)
-    import_export(service, "blog", export_of("cc-labs-wordpress.xml"))
-    email_hash = keyring.email_hash("blog", "eric@outhink.com")
-    context = store.load_submission_context("blog", service._author_hash(email_hash, "Eric"), None, False)
+    import_export(service, "blog", export_of("ichthyosaurs-wordpress.xml"))
+    email_hash = keyring.email_hash("blog", "paul.delasalle@ntlworld.com")
+    context = store.load_submission_context("blog", service._author_hash(email_hash, "Paul"), None, False)
     assert context.trusted
     stranger = keyring.email_hash("blog", "stranger@example.com")
-    assert not store.load_submission_context("blog", service._author_hash(stranger, "Eric"), None, False).trusted
+    assert not store.load_submission_context("blog", service._author_hash(stranger, "Paul"), None, False).trusted
     queue = service.queue("blog", "approved", limit=100)["comments"]
-    eric = next(c for c in queue if c["origin_id"] == "2")
-    assert eric["email"] == "eric@outhink.com" and eric["post_url"].startswith("http://labs.creativecommons.org/")
-    assert eric["ip"] == ""  # 2007 is far beyond the 30 days of retention
+    paul = next(c for c in queue if c["origin_id"] == "68")
+    assert paul["email"] == "paul.delasalle@ntlworld.com"
+    assert paul["post_url"] == "https://ichthyosaurs.wordpress.com/2012/07/13/grendel-strikes-again/"
+    assert paul["ip"] == ""  # 2012 is far beyond the 30 days of retention
 
 
 def test_disqus_export_imports_once(store, keyring, clock):
@@ -111,16 +113,16 @@ def test_replies_by_old_number_and_closed_posts_on_both_backends(store, keyring,
 
     make_site(store)
     service = make_service(store, keyring, clock)
-    export = export_of("cc-labs-wordpress.xml")
+    export = export_of("ichthyosaurs-wordpress.xml")
     import_export(service, "blog", export)
-    old = next(c for c in service.list_public("blog", "6")["comments"] if c["origin_id"] == "2")
-    reply = service.submit("blog", comment_data(post_id="6", parent_id="2"))
+    old = next(c for c in service.list_public("blog", "192")["comments"] if c["origin_id"] == "70")
+    reply = service.submit("blog", comment_data(post_id="192", parent_id="70"))
     assert reply.result.parent_id == old["id"]
     with pytest.raises(NotFoundError):
-        service.submit("blog", comment_data(post_id="34", parent_id="2", content="wrong post"))
-    service.set_closed("blog", "6", True)
+        service.submit("blog", comment_data(post_id="160", parent_id="70", content="wrong post"))
+    service.set_closed("blog", "192", True)
     with pytest.raises(ClosedError):
         clock.advance(60)
-        service.submit("blog", comment_data(post_id="6", content="too late"))
-    assert service.list_public("blog", "6")["closed"] is True
-    assert service.list_public("blog", "34")["closed"] is False
+        service.submit("blog", comment_data(post_id="192", content="too late"))
+    assert service.list_public("blog", "192")["closed"] is True
+    assert service.list_public("blog", "160")["closed"] is False

@@ -17,18 +17,21 @@ def fixture(name: str) -> bytes:
 
 
 def test_real_wordpress_export_keeps_comments_threads_and_skips_pingbacks():
-    export = parse_export(fixture("cc-labs-wordpress.xml"))
+    export = parse_export(fixture("ichthyosaurs-wordpress.xml"))
     assert export.format == WXR
-    assert len(export.comments) == 32 and export.skipped == {"pingback": 17}
+    assert len(export.comments) == 19 and export.skipped == {"pingback": 3}
     by_id = {c.origin_id: c for c in export.comments}
     replies = [c for c in export.comments if c.parent_origin_id]
-    assert len(replies) == 3
+    assert len(replies) == 10
     for reply in replies:  # every parent is imported and on the same post
         assert by_id[reply.parent_origin_id].post_id == reply.post_id
-    first = by_id["2"]
-    assert (first.author, first.post_id, first.status) == ("Eric", "6", "approved")
-    assert first.created == 1176333528.0  # 2007-04-11 23:18:48 GMT
-    assert first.post_url.startswith("http://labs.creativecommons.org/")
+    assert [by_id["72"].parent_origin_id, by_id["71"].parent_origin_id, by_id["70"].parent_origin_id] == ["71", "70", None]
+    first = by_id["54"]
+    assert (first.author, first.post_id, first.status) == ("Mike Taylor", "160", "approved")
+    assert first.created == 1330554157.0  # 2012-02-29 22:22:37 GMT
+    assert first.post_url == "https://ichthyosaurs.wordpress.com/2012/02/29/whos-useless-at-writing-a-bog-i-am/"
+    assert (by_id["220"].author, by_id["220"].email) == ("Anonymous", "")  # WordPress.com left the name empty
+    assert "379" in export.posts and all(c.post_id != "379" for c in export.comments)  # pingbacks only
     assert [c.created for c in export.comments] == sorted(c.created for c in export.comments)
 
 
