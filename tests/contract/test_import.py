@@ -66,13 +66,21 @@ def test_regulars_become_trusted_and_moderators_see_the_import(store, keyring, c
 def test_disqus_export_imports_once(store, keyring, clock):
     make_site(store)
     service = make_service(store, keyring, clock)
-    export = export_of("yesilmavihayat-disqus.xml")
+    export = export_of("laisky-disqus.xml")
     summary = import_export(service, "blog", export)
-    assert summary.imported == {"approved": 49} and summary.skipped == {"deleted": 2}
-    page = service.list_public("blog", "yorumlar", limit=100)
-    assert page["count"] == 49 and len(page["comments"]) == 49
+    assert summary.imported == {"approved": 49, "spam": 1} and summary.skipped == {"deleted": 3}
+    page = service.list_public("blog", "tailscale", limit=100)
+    assert page["count"] == 35 and len(page["comments"]) == 35  # the spam reply is not public
     assert page["next_cursor"] is None
-    assert import_export(service, "blog", export).skipped["already imported"] == 49
+    ids = {c["origin_id"]: c["id"] for c in page["comments"]}
+    by_origin = {c.origin_id: c for c in export.comments}
+    for shown in page["comments"]:
+        parent = by_origin[shown["origin_id"]].parent_origin_id
+        assert shown["parent_id"] == (ids[parent] if parent else None)
+    assert [c["origin_id"] for c in service.queue("blog", "spam")["comments"]] == ["6472777036"]
+    assert service.counts("blog", ["tailscale", "ipython-draw", "raft", "concept"]) == {
+        "tailscale": 35, "ipython-draw": 11, "raft": 2, "concept": 1}
+    assert import_export(service, "blog", export).skipped["already imported"] == 50
 
 
 RECENT = """<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item>

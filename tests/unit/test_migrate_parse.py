@@ -36,13 +36,20 @@ def test_real_wordpress_export_keeps_comments_threads_and_skips_pingbacks():
 
 
 def test_real_disqus_export_skips_deleted_and_maps_the_thread_identifier():
-    export = parse_export(fixture("yesilmavihayat-disqus.xml"))
+    export = parse_export(fixture("laisky-disqus.xml"))
     assert export.format == DISQUS
-    assert len(export.comments) == 49 and export.skipped == {"deleted": 2}
-    assert set(export.posts) == {"yorumlar"}
-    assert export.posts["yorumlar"].post_url == "https://yesilmavihayat.com/yorumlar"
-    assert any("🙏" in c.content for c in export.comments)
-    assert all(c.status == "approved" and c.email == "" for c in export.comments)
+    assert len(export.comments) == 50 and export.skipped == {"deleted": 3}
+    assert set(export.posts) == {"tailscale", "ipython-draw", "concept", "raft"}  # the threads' <id>
+    assert export.posts["tailscale"].post_url == "https://blog.laisky.com/p/tailscale/"
+    by_id = {c.origin_id: c for c in export.comments}
+    assert by_id["2379386360"].content == "Python 3.4 & python-nvd3"  # <p> and &amp; undone
+    assert by_id["6472777036"].status == "spam" and by_id["6472777036"].parent_origin_id == "6051670865"
+    depth, reply = 0, by_id["2400626171"]
+    while reply.parent_origin_id:  # a conversation seven replies deep, each parent imported
+        depth, reply = depth + 1, by_id[reply.parent_origin_id]
+    assert depth == 7 and reply.origin_id == "2379354869" and reply.post_id == "ipython-draw"
+    assert sum(1 for c in export.comments if c.parent_origin_id) == 32
+    assert all(c.email == "" for c in export.comments)  # Disqus exports no addresses
 
 
 WXR_SNIPPET = """<?xml version="1.0" encoding="UTF-8"?>
