@@ -14,6 +14,7 @@ import re
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -42,6 +43,14 @@ def classifier_text(content: str) -> str:
     return text.lower()
 
 
+@lru_cache(maxsize=65536)
+def _char_grams(token: str) -> tuple[str, ...]:
+    """A word's character n-grams (cached: most words of a comment are common words)."""
+    padded = f" {_DIGIT.sub('0', token)} "
+    lo, hi = CHAR_NGRAMS
+    return tuple("c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1)))
+
+
 def features(content: str) -> dict[str, float]:
     """Sparse feature vector: log-scaled n-gram counts, words and characters each L2-normalised."""
     text = classifier_text(content)
@@ -52,12 +61,8 @@ def features(content: str) -> dict[str, float]:
         for i in range(len(tokens) - n + 1):
             word_counts["w " + " ".join(tokens[i:i + n])] += 1
     char_counts: Counter[str] = Counter()
-    lo, hi = CHAR_NGRAMS
     for token in tokens:  # words only: punctuation and markup say more about a blog's engine than its spam
-        padded = f" {_DIGIT.sub('0', token)} "
-        for n in range(lo, hi + 1):
-            for i in range(max(len(padded) - n + 1, 1)):
-                char_counts["c" + padded[i:i + n]] += 1
+        char_counts.update(_char_grams(token))
     vector: dict[str, float] = {}
     for counts in (word_counts, char_counts):
         scaled = {key: 1.0 + math.log(count) for key, count in counts.items()}

@@ -362,12 +362,8 @@ def _disposable_domains() -> frozenset[str]:
 
 
 def shouting(c: Comment) -> Iterator[Reason]:
-    upper = lower = 0
-    for ch in c.prepared.visible[:20000]:
-        if ch.isupper():
-            upper += 1
-        elif ch.islower():
-            lower += 1
+    text = c.prepared.visible[:20000]
+    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))  # C loops, not a Python one
     letters = upper + lower
     if letters >= 20 and upper >= 0.8 * letters:
         yield Reason("all-caps", 0.5, f"written in capitals ({round(100 * upper / letters)}% of {letters} letters)")

@@ -28,19 +28,17 @@ HOSTILE = ["a" * 65_525, "<a " * 21_841, "http://" * 9_360, "a-" * 32_762, "x." 
            "\x00" * 65_525, "[url=" * 13_105, "(" * 65_525, "aaaa.com" * 8_190, "Ab" * 32_762]
 
 
-def test_hostile_huge_comments_cost_linear_time():
-    for content in HOSTILE:
-        started = time.perf_counter()
-        evaluate(Submission(author=content[:245], content=content, url=content[:200]))
-        assert time.perf_counter() - started < 0.5, content[:20]
-
-
-def test_a_typical_comment_costs_well_under_a_millisecond_once_loaded():
-    comments = [Submission(author="Anna", content=f"Comment {i}: the stretches helped my lower back, thanks for writing this.")
-                for i in range(300)]
-    evaluate(comments[0])
+def _seconds(content: str) -> float:
     started = time.perf_counter()
-    for comment in comments:
-        evaluate(comment)
-    per_comment = (time.perf_counter() - started) / len(comments)
-    assert per_comment < 0.002  # ~0.3 ms measured; slack for slow CI machines
+    evaluate(Submission(author=content[:245], content=content, url=content[:200]))
+    return time.perf_counter() - started
+
+
+def test_hostile_huge_comments_cost_linear_time():
+    """Ten times the input costs about ten times the time, never a hundred (no quadratic pattern).
+    A ratio within one run, not a timed limit: the machine's speed cancels out."""
+    evaluate(Submission(content="warm up"))
+    for content in HOSTILE:
+        small, large = content[: len(content) // 10], content
+        ratio = min(_seconds(large) for _ in range(2)) / max(min(_seconds(small) for _ in range(2)), 1e-4)
+        assert ratio < 40, (content[:20], ratio)
