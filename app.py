@@ -127,10 +127,10 @@ def moderation_act(site: str, comment_id: str) -> Response:
 @guarded
 def moderation_reply(site: str, comment_id: str) -> Response:
     """The site's reply to an approved comment, published at once under the token's name."""
-    name = moderator(site)
+    name = moderator(app.current_request, site)
     from chalicelib.models import ReplyRequest
 
-    reply = ReplyRequest.model_validate(_json_object())
+    reply = ReplyRequest.model_validate(json_object(app.current_request))
     return json_response(wiring.service().reply(site, comment_id, name, reply.content), 201)
 
 
