@@ -45,6 +45,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "retention_days": args.retention_days,
         "spam_retention_days": args.spam_retention_days,
         "close_after_days": args.close_after_days,
+        "close_before": None if args.close_before is None else ("" if args.close_before == "never" else args.close_before),
         "spam_memory_days": args.spam_memory_days,
     }
     given = {k: v for k, v in given.items() if v is not None}
@@ -265,6 +266,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--spam-retention-days", type=int, help="days before spam and trash are deleted (0: never; default 30)")
     s.add_argument("--close-after-days", type=int,
                    help="close a post to new comments N days after its first comment (0: never; default 0)")
+    s.add_argument("--close-before", metavar="YYYY-MM-DD",
+                   help="close every post whose first comment came before this date (UTC), e.g. the day you moved "
+                        "in; 'never' removes it (default: none)")
     s.add_argument(
         "--spam-memory-days", type=int,
         help="days the site remembers (by keyed hash) an email, IP or link domain marked spam (0: off; default 90)",
@@ -329,6 +333,15 @@ def main(argv: list[str] | None = None) -> int:
         for option in ("flood_seconds", "spam_retention_days", "close_after_days", "spam_memory_days"):
             if (getattr(args, option) or 0) < 0:
                 print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
+                return 2
+        if args.close_before not in (None, "never"):
+            from chalicelib.models import calendar_date
+
+            try:
+                calendar_date(args.close_before)
+            except ValueError:
+                print(f"error: --close-before must be a date YYYY-MM-DD or 'never', not {args.close_before!r}",
+                      file=sys.stderr)
                 return 2
     from botocore.exceptions import BotoCoreError
 

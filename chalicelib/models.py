@@ -360,7 +360,23 @@ class Site(BaseModel):
     retention_days: int = 30  # days to keep a comment's IP and user agent
     spam_retention_days: int = 30  # days a spam or trashed comment is kept (0: kept until deleted)
     close_after_days: int = 0  # WordPress's "close comments on posts older than N days"; 0 = never
+    close_before: str = ""  # YYYY-MM-DD (UTC): posts whose first comment came before it are closed; "" = none
     spam_memory_days: int = 90  # days the site remembers an email, IP or domain a moderator marked spam
+
+    @field_validator("close_before")
+    @classmethod
+    def _a_calendar_date(cls, value: str) -> str:
+        return calendar_date(value) if value else value
+
+
+def calendar_date(value: str) -> str:
+    """A real day written YYYY-MM-DD, else ValueError (fromisoformat alone also takes 20130101)."""
+    import datetime
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"not a date YYYY-MM-DD: {value!r}")
+    datetime.date.fromisoformat(value)
+    return value
 
 
 class ModerationAction(BaseModel):

@@ -683,13 +683,18 @@ def is_origin_number(value: str) -> bool:
 
 
 def post_is_closed(site: Site, state: dict | None, now: float) -> bool:
-    """Closed by a moderator (or the imported file), else by the site's close-after-days rule counted
-    from the post's first comment. A moderator's explicit `closed: false` reopens a post for good."""
+    """Closed by a moderator (or the imported file), else by the site's rules, both counted from the
+    post's first comment: N days after it (close_after_days), or when it came before a date
+    (close_before: the posts of the old blog). A moderator's explicit `closed: false` reopens a post for good."""
     state = state or {}  # a post nobody commented on has no META item
     if "closed" in state:
         return bool(state["closed"])
     first = state.get("first_comment_at")
-    if not site.close_after_days or not first:
+    if not first:
+        return False
+    if site.close_before and first[:10] < site.close_before:  # ISO dates compare as text
+        return True
+    if not site.close_after_days:
         return False
     import calendar
 

@@ -109,6 +109,23 @@ def test_site_closes_posts_some_days_after_their_first_comment(api, app_service,
     assert json.loads(api.get("/sites/blog/posts/9/comments").body)["closed"] is True
 
 
+def test_site_closes_the_old_blogs_posts_by_date_json_and_form(api, app_service):
+    imported(app_service)  # post 7's first comment: 2015-03-01
+    site = app_service.site("blog").model_copy(update={"close_before": "2015-03-02"})
+    app_service.store.put_site(site)
+    app_service._sites.clear()
+    answer = reply(api)
+    assert answer.status_code == 403 and json.loads(answer.body)["error"] == "closed"
+    form = api.post("/sites/blog/comments", form={
+        "comment_post_ID": "7", "author": "New Reader", "email": "new@example.com",
+        "comment": "Typed before I saw the date", "url": "https://reader.example"})
+    page = form.body.decode()
+    assert form.status_code == 403 and "closed" in page
+    assert "Typed before I saw the date" in page and "https://reader.example" in page
+    assert json.loads(api.get("/sites/blog/posts/7/comments").body)["closed"] is True
+    assert reply(api, post_id="10", content="A new post").status_code == 201  # first comment today: open
+
+
 def test_person_export_route_needs_a_token_and_gives_only_that_person(api, app_service, moderator_token, clock):
     for n, email in enumerate(["ada@example.com", "bob@example.com", "ada@example.com"]):
         clock.advance(60)

@@ -134,3 +134,26 @@ def test_replies_by_old_number_and_closed_posts_on_both_backends(store, keyring,
         service.submit("blog", comment_data(post_id="192", content="too late"))
     assert service.list_public("blog", "192")["closed"] is True
     assert service.list_public("blog", "160")["closed"] is False
+
+
+def test_site_closes_the_posts_of_the_old_blog_by_date_on_both_backends(store, keyring, clock):
+    import pytest
+
+    from chalicelib.errors import ClosedError
+    from tests.conftest import comment_data
+
+    make_site(store, close_before="2013-01-01")  # the day the blog moved in
+    service = make_service(store, keyring, clock)
+    import_export(service, "blog", export_of("ichthyosaurs-wordpress.xml"))
+    listed = {post: service.list_public("blog", post)["closed"] for post in ("160", "192", "366", "217", "new")}
+    assert listed == {"160": True, "192": True, "366": False, "217": False, "new": False}  # first comments 2012, 2013, 2014
+    with pytest.raises(ClosedError):
+        service.submit("blog", comment_data(post_id="192", content="on a 2012 post"))
+    clock.advance(60)
+    assert service.submit("blog", comment_data(post_id="366", content="on a 2013 post")).result.status == "pending"
+    clock.advance(60)
+    assert service.submit("blog", comment_data(post_id="new", content="a new post")).result.status == "pending"
+    assert service.list_public("blog", "new")["closed"] is False  # its first comment came after the date
+    service.set_closed("blog", "192", False)  # a moderator's choice outranks the site's date
+    clock.advance(60)
+    assert service.submit("blog", comment_data(post_id="192", content="reopened")).result.status == "pending"

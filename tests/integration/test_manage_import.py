@@ -40,6 +40,14 @@ def test_close_after_days_and_export(manage):  # noqa: F811
     shown = json.loads(manage("show-site", "ichthyosaurs").stdout)
     assert shown["close_after_days"] == 14 and shown["origins"] == ["https://ichthyosaurs.wordpress.com"]
 
+    bad = manage("create-site", "ichthyosaurs", "--update", "--close-before", "2013-02-30")
+    assert bad.returncode == 2 and "--close-before" in bad.stderr and "Traceback" not in bad.stderr
+    assert manage("create-site", "ichthyosaurs", "--update", "--close-before", "2013-01-01").returncode == 0
+    assert json.loads(manage("show-site", "ichthyosaurs").stdout)["close_before"] == "2013-01-01"
+    assert manage("create-site", "ichthyosaurs", "--update", "--close-before", "never").returncode == 0
+    shown = json.loads(manage("show-site", "ichthyosaurs").stdout)
+    assert shown["close_before"] == "" and shown["close_after_days"] == 14  # --update changed only the date
+
     assert manage("import", "ichthyosaurs", WXR).returncode == 0
     lines = manage("export", "ichthyosaurs").stdout.splitlines()
     assert len(lines) == 19 and all(json.loads(line)["status"] == "approved" for line in lines)
