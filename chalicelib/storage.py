@@ -42,8 +42,8 @@ under another name is not trusted).
 Global secondary indexes, all sparse:
 - `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
   public fields only, so the index behind public pages never holds an email.
-- `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-3} (the shard from the id), `gsi2sk` = id; every comment.
-  Projects all. A status's queue is the newest-first merge of its 4 shards (`list_queue`).
+- `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-7} (the shard from the id), `gsi2sk` = id; every comment.
+  Projects all. A status's queue is the newest-first merge of its 8 shards (`list_queue`).
 - `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
   guards, idempotent answers, trust records. Keys only: it serves erasure.
 
@@ -78,7 +78,7 @@ Global secondary indexes, all sparse:
 
 Per-key rates at a viral post (1,000 comments/s, 100,000 views/s; `bench/hotkeys.py` measures them):
 every submission writes a queue index entry (~1.3 KB, 2 WCU): 2,000 WCU/s on one key would be twice a
-partition's limit, so the queue is sharded 4 ways by id (~500 WCU/s a shard with the approvals'
+partition's limit, so the queue is sharded 8 ways by id (~300 WCU/s a shard with the approvals'
 moves). Approvals (~250/s) add to the post's count in their transaction (2 WCU): on 8 shards chosen
 at random that is ~60 WCU/s a shard, where one COUNT item took 500. Trust records have a partition
 each (`TRUST#...`): under `SITE#{site}` every submission's read and every approval's write landed on
@@ -160,7 +160,7 @@ def network_key(site: str, comment_id: str) -> dict:
 
 
 COUNT_SHARDS = 8  # see the COUNT items above
-QUEUE_SHARDS = 4  # see the queue index above
+QUEUE_SHARDS = 8  # see the queue index above
 
 
 def count_key(site: str, post_id: str, shard: int | None = None) -> dict:
@@ -781,7 +781,7 @@ class DynamoStore:
         for post_id in counts:
             for shard in (None, *range(COUNT_SHARDS)):
                 keys[count_key(site, post_id, shard)["pk"]] = post_id
-        found = self._batch_get([{"pk": pk, "sk": "COUNT"} for pk in keys], projection="pk, approved")
+        found = self._batch_get([{"pk": pk, "sk": "COUNT"} for pk in keys], projection="pk, sk, approved")
         for item in found:
             counts[keys[item["pk"]]] += int(item.get("approved", 0))
         return {post_id: max(count, 0) for post_id, count in counts.items()}

@@ -56,7 +56,8 @@ def test_hot_key_patterns_group_ids_and_hashes_of_one_kind():
 
     assert key_pattern("COMMENT#demo#01J9Z3Q4K5M6N7P8Q9R0S1T2V3") == "COMMENT#{site}#{id}"
     assert key_pattern("DUP#demo#viral-post#0123456789abcdef0123") == "DUP#{site}#{post}#{hash}"
-    assert key_pattern("QUEUE#demo#pending") == "QUEUE#{site}#pending"
+    assert key_pattern("QUEUE#demo#pending#3") == "QUEUE#{site}#pending#{shard}"
+    assert key_pattern("COUNT#demo#viral-post#7") == "COUNT#{site}#{post}#{shard}"
 
 
 def test_hot_key_load_scales_each_kind_by_its_rate():
