@@ -1,7 +1,6 @@
 """pydantic models: what a commenter sends, what is stored, and the public and moderator views."""
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from typing import Any, Literal, Optional
@@ -218,11 +217,11 @@ def normalize_text(text: str) -> str:
 
 
 def content_html(content: str) -> str:
-    """Plain text -> safe HTML: everything escaped, blank lines make paragraphs, newlines <br>."""
-    paragraphs = re.split(r"\n\s*\n", content.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(
-        "<p>" + html.escape(p.strip()).replace("\n", "<br>\n") + "</p>" for p in paragraphs if p.strip()
-    )
+    """A comment's text -> safe HTML: links and a small Markdown subset, everything else escaped
+    (chalicelib/render.py); blank lines make paragraphs, newlines <br>."""
+    from .render import comment_html
+
+    return comment_html(content)
 
 
 class Comment(BaseModel):

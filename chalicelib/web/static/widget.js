@@ -233,12 +233,15 @@
     }
   }
 
-  // content_html comes escaped from the server; it is still parsed inertly and only text, <p> and <br> are kept.
+  // content_html comes escaped from the server (chalicelib/render.py); it is still parsed inertly and
+  // rebuilt from text and these elements only, without their attributes; a link keeps an http(s) href.
+  const CONTENT_TAGS = ["P", "BR", "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "OL", "LI"];
   function copyContent(from, to) {
     from.childNodes.forEach((n) => {
       if (n.nodeType === 3) to.append(n.nodeValue);
-      else if (n.nodeName === "BR") to.append(el("br"));
-      else if (n.nodeName === "P") copyContent(n, to.appendChild(el("p")));
+      else if (n.nodeName === "A" && safeHref(n.getAttribute("href") || "")) {
+        copyContent(n, to.appendChild(el("a", { href: safeHref(n.getAttribute("href")), rel: "nofollow ugc noopener" })));
+      } else if (CONTENT_TAGS.indexOf(n.nodeName) >= 0) copyContent(n, to.appendChild(el(n.nodeName.toLowerCase())));
       else if (n.nodeType === 1) copyContent(n, to);
     });
   }
