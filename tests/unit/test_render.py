@@ -24,7 +24,7 @@ class Audit(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag not in TAGS:
             self.problems.append(f"tag <{tag}>")
-        for name, value in attrs:
+        for name, _value in attrs:
             if tag != "a" or name not in ("href", "rel"):
                 self.problems.append(f"attribute {name} on <{tag}>")
         if tag == "a":
