@@ -1125,7 +1125,8 @@ class DynamoStore:
             comment = entry.comment
             put(comment_item(comment), "comment")
             if comment.origin_id:
-                put({**origin_key(comment.site, comment.origin_id), "comment_id": comment.id, "post_id": comment.post_id}, "origin")
+                origin = {**origin_key(comment.site, comment.origin_id), "comment_id": comment.id, "post_id": comment.post_id}
+                put({**origin, "expires_at": comment.expires_at}, "origin")  # it goes with its comment
             if entry.network:
                 put({**network_key(comment.site, comment.id), **entry.network}, "network")
             if comment.status == "approved":

@@ -104,12 +104,15 @@ def import_export(
     entries: list[ImportEntry] = []
     for imported in unique.values():
         comment = build_comment(service, site_slug, imported, ids)
+        # Imported spam and trash expire like any other, counted from the import.
+        comment = comment.model_copy(update={"expires_at": service._expiry(site, comment.status, now)})
         network = None
         if (imported.ip or imported.user_agent) and imported.created >= oldest_kept:
+            network_expiry = int(imported.created) + site.retention_days * 86400
             network = {
                 "ip": imported.ip[:45],
                 "user_agent": imported.user_agent[:500],
-                "expires_at": int(imported.created) + site.retention_days * 86400,
+                "expires_at": min(network_expiry, comment.expires_at or network_expiry),
             }
         entries.append(ImportEntry(comment, network))
 

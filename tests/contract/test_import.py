@@ -110,6 +110,16 @@ def test_pending_and_spam_keep_their_status_and_only_recent_ips_are_kept(store, 
     assert [c["ip"] for c in pending] == ["203.0.113.9"]
     assert [c["ip"] for c in spam] == [""]
     assert service.counts("blog", ["9"]) == {"9": 0}
+    # Imported spam expires like any other (from the import), with its ORIGIN item; pending never.
+    from chalicelib.storage import comment_key, marshal, origin_key, unmarshal
+
+    def stored(key):
+        return unmarshal(store.client.get_item(TableName=store.table, Key=marshal(key))["Item"])
+
+    assert stored(comment_key("blog", spam[0]["id"]))["expires_at"] == int(clock.now) + 30 * 86400
+    assert stored(origin_key("blog", "2"))["expires_at"] == int(clock.now) + 30 * 86400
+    assert "expires_at" not in stored(comment_key("blog", pending[0]["id"]))
+    assert "expires_at" not in stored(origin_key("blog", "1"))
     assert service.list_public("blog", "9")["comments"] == []
 
 
