@@ -409,4 +409,4 @@ class EmptyRequest(BaseModel):
 class EraseRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    email: str
+    email: str = Field(min_length=3, max_length=MAX_EMAIL)  # the same limit as a submission's
