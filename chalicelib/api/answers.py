@@ -70,3 +70,21 @@ def preflight(request: Any, slug: str, methods: str) -> Response:
             }
         )
     return Response(body="", status_code=204, headers=headers)
+
+
+def origin_check(request: Any, site: str) -> Response:
+    """{"origin_allowed": bool} for the request's Origin, readable from any page: the widget asks after
+    a call the browser blocked (CORS hides why), so it can tell the blog's owner. It says nothing else."""
+    from chalicelib.api.error_table import error_answer
+    from chalicelib.api.reading import require_valid_slug
+
+    open_to_all = {"Access-Control-Allow-Origin": "*"}
+    try:
+        require_valid_slug(site)
+        wiring.service().site(site)  # an unknown site is a 404, not "not allowed"
+    except Exception as exc:  # noqa: BLE001 - same answers as every route, readable from any origin
+        answer = error_answer(exc)
+        answer.headers.update(open_to_all)
+        return answer
+    allowed = "Access-Control-Allow-Origin" in cors_headers(request, site)
+    return json_response({"origin_allowed": allowed}, 200, open_to_all)
