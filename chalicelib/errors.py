@@ -72,6 +72,22 @@ class BodyTooLargeError(BadRequestError):
     """The request body is over the limit (256 KiB)."""
 
 
+class UnreadableFormError(BadRequestError):
+    """A form that cannot be taken as sent; `values` is what could be read of it, to give back."""
+
+    def __init__(self, message: str, values: dict):
+        super().__init__(message)
+        self.values = values
+
+
+class FormCharsetError(UnreadableFormError):
+    """The form declares a charset we cannot decode."""
+
+
+class TooManyFieldsError(UnreadableFormError):
+    """The form has more fields than any comment form sends."""
+
+
 class LinkError(ReplyboxError):
     """A mailed moderation link that cannot be used."""
 

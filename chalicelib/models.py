@@ -31,6 +31,7 @@ FORM_ALIASES = {
     "ak_hp_textarea": "hp",
 }
 
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
@@ -56,7 +57,7 @@ def _clean(value: Any, *, multiline: bool = False) -> str:
 
 
 def _required(value: str, limit: int) -> str:
-    if not value:
+    if not value or not normalize_text(value):  # zero-width, bidi controls and the like alone are blank
         raise ValueError("is required")
     if len(value) > limit:
         raise ValueError(f"must be at most {limit} characters")
@@ -99,7 +100,11 @@ class CommentIn(BaseModel):
     @field_validator("author", mode="before")
     @classmethod
     def _author(cls, v: Any) -> str:
-        return _required(_clean(v), MAX_AUTHOR)
+        v = _required(_clean(v), MAX_AUTHOR)
+        if _BIDI_CONTROLS.search(v):  # they reorder what follows the name on the page ("Ada" + RLO ...)
+            raise ValueError("contains bidirectional control characters (U+202A-U+202E, U+2066-U+2069); "
+                             "a name needs none, the marks U+200E/U+200F are fine")
+        return v
 
     @field_validator("email", mode="before")
     @classmethod
@@ -131,6 +136,8 @@ class CommentIn(BaseModel):
             raise ValueError("is not a valid web address") from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in v:
             raise ValueError("must be a web address starting with http:// or https://")
+        if "@" in parts.netloc:  # http://user:pass@host/ would put a password, or a fake host, in a public link
+            raise ValueError("must not contain a user name or password (user@host)")
         return v
 
     @field_validator("content", mode="before")
@@ -169,8 +176,11 @@ class CommentIn(BaseModel):
     @field_validator("hp", mode="before")
     @classmethod
     def _honeypot(cls, v: Any) -> str:
-        # The honeypot is never refused: a bot that fills it must not learn it was caught.
-        return v if isinstance(v, str) else str(v)
+        # The honeypot is never refused: a bot that fills it must not learn it was caught. A JSON
+        # client's null, false or 0 and a blank string mean left empty, not a bot.
+        if v is None or v is False or (isinstance(v, (int, float)) and not isinstance(v, bool) and v == 0):
+            return ""
+        return v.strip() if isinstance(v, str) else str(v)
 
 
 def validation_messages(exc: ValidationError) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """The service: submit a comment, list and count approved ones, moderate, erase. No HTTP here."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -76,9 +77,11 @@ def new_id(now: float) -> str:
     return str(ULID.from_timestamp(now))
 
 
-def origin_of(url: str) -> str | None:
-    """scheme://host[:port] of an absolute http(s) URL, or None for anything else or anything odd."""
-    if not isinstance(url, str) or not url or any(c in url for c in "\r\n\t\\ ") or any(ord(c) < 32 for c in url):
+def ascii_url(url: str) -> str | None:
+    """An absolute http(s) IRI as the ASCII URI a Location header needs (the host as its IDNA A-label;
+    path, query and fragment percent-encoded as UTF-8, escapes already there kept), or None for
+    anything else or anything odd (user-info, control characters, backslashes, a bad host)."""
+    if not isinstance(url, str) or not url or any(c in url for c in "\r\n\t\\") or any(ord(c) < 32 or ord(c) == 127 for c in url):
         return None
     try:
         parts = urlsplit(url)
@@ -87,9 +90,41 @@ def origin_of(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return None
-    default = {"http": 80, "https": 443}[parts.scheme.lower()]
-    host = parts.hostname.lower()
-    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port and port != default else "")
+    host = ascii_host(parts.hostname)
+    if host is None:
+        return None
+
+    def encode(text: str, safe: str) -> str:
+        return quote(_LONE_PERCENT.sub("%25", text), safe=safe + "%")
+
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme.lower(), netloc, encode(parts.path, _PATH_SAFE), encode(parts.query, _QUERY_SAFE),
+                       encode(parts.fragment, _QUERY_SAFE)))
+
+
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def ascii_host(host: str) -> str | None:
+    """A host name as its IDNA A-label in lower case (UTS 46 mapping, as browsers do), or None."""
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] of an absolute http(s) URL, or None for anything else or anything odd."""
+    url = ascii_url(url)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port and parts.port != default else "")
 
 
 def is_allowed(url: str, site: Site) -> bool:
@@ -99,7 +134,7 @@ def is_allowed(url: str, site: Site) -> bool:
 
 def post_address(site: Site, candidates: list[str], post_id: str) -> str:
     """The first candidate on an allowed origin, else the site's own URL of the post."""
-    target = next((c for c in candidates if c and is_allowed(c, site)), None)
+    target = next((a for a in map(ascii_url, candidates) if a and is_allowed(a, site)), None)
     if target is None:
         target = site.post_url_template.format(origin=site.origins[0].rstrip("/"), post_id=quote(post_id, safe=""))
     return target

@@ -43,6 +43,9 @@ def _conflict(exc: errors.ConflictError) -> dict:
 TABLE: dict[type, Row] = {
     errors.FieldsError: Row(422, "validation", _fields),
     errors.BodyTooLargeError: Row(413, "too_large"),
+    errors.TooManyFieldsError: Row(413, "too_many_fields", lambda exc: {"message": str(exc), "fields": {"body": str(exc)}}),
+    errors.FormCharsetError: Row(415, "charset", lambda exc: {"message": str(exc), "fields": {"body": str(exc)}}),
+    errors.UnreadableFormError: Row(400, "bad_request", lambda exc: {"message": str(exc), "fields": {"body": str(exc)}}),
     errors.BadRequestError: Row(400, "bad_request"),
     errors.NotFoundError: Row(404, "not_found"),
     errors.IdempotencyError: Row(422, "idempotency"),

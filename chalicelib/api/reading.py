@@ -33,7 +33,7 @@ def read_body(request: Any) -> dict:
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY:
         raise errors.BodyTooLargeError("the body is over 256 KiB")
-    return _read_form(raw) if is_form(request) else _canonical(_read_json(raw))
+    return _read_form(raw, request.headers.get("content-type") or "") if is_form(request) else _canonical(_read_json(raw))
 
 
 def refill_form(request: Any) -> dict:
@@ -42,9 +42,9 @@ def refill_form(request: Any) -> dict:
     if not is_form(request) or len(raw) > MAX_REFILL:
         return {}
     try:
-        return _read_form(raw)
-    except errors.BadRequestError:
-        return {}
+        return _read_form(raw, request.headers.get("content-type") or "")
+    except errors.UnreadableFormError as exc:
+        return exc.values
 
 
 def json_object(request: Any) -> dict:
@@ -71,15 +71,62 @@ def _read_json(raw: bytes, limit: int | None = None) -> dict:
     return data
 
 
-def _read_form(raw: bytes) -> dict:
-    from urllib.parse import parse_qsl
+# WHATWG Encoding: browsers send the pages of these labels as windows-1252.
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819", "windows-1252", "cp1252"}
+MAX_FORM_FIELDS = 500
+_KNOWN_FIELDS = {"post_id", "parent_id", "author", "email", "url", "content", "post_url", "redirect_to", "form_token", "hp"}
+
+
+def _form_charset(content_type: str) -> str:
+    from email.message import Message
+
+    header = Message()
+    header["content-type"] = content_type
+    return str(header.get_param("charset") or "utf-8").strip().lower()
+
+
+def _read_form(raw: bytes, content_type: str = FORM) -> dict:
+    """The form's fields decoded in its declared charset (a legacy page's; UTF-8 when none is given).
+
+    What cannot be read is an UnreadableFormError carrying what could be decoded (unreadable bytes
+    as U+FFFD), so the error page still gives the person back what they typed.
+    """
+    from urllib.parse import unquote_to_bytes
+
+    charset = _form_charset(content_type)
+    # Bytes first, text after: the stdlib's parse_qsl decodes as UTF-8 before the charset is known.
+    pairs = [
+        tuple(unquote_to_bytes(part.replace(b"+", b" ")) for part in (field.split(b"=", 1) + [b""])[:2])
+        for field in raw.split(b"&")
+        if field
+    ]
+    try:
+        b"a".decode(charset)
+    except LookupError:
+        values = _canonical({k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in pairs})
+        raise errors.FormCharsetError(f"the form's charset {charset!r} is not one we read; send UTF-8", values) from None
+
+    def decode(data: bytes) -> str:
+        if charset in _WINDOWS_1252_LABELS:
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                return data.decode("latin-1")  # the five bytes cp1252 leaves out: C1 controls, as browsers read them
+        return data.decode(charset)
 
     try:
-        text = raw.decode("ascii")
-        pairs = parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=500)
-    except (UnicodeDecodeError, ValueError):
-        raise errors.BadRequestError("the form is not valid (it must be UTF-8, URL-encoded)") from None
-    return _canonical(dict(pairs))  # a repeated field: the last one wins, as in PHP
+        values = _canonical({decode(k): decode(v) for k, v in pairs})  # a repeated field: the last one wins, as in PHP
+    except UnicodeDecodeError:
+        values = _canonical({k.decode(charset, "replace"): v.decode(charset, "replace") for k, v in pairs})
+        raise errors.UnreadableFormError(
+            f"the form is not valid {charset.upper()}: the page should send UTF-8 or declare its charset"
+            " (what could not be read shows as \ufffd)",
+            values,
+        ) from None
+    if len(pairs) > MAX_FORM_FIELDS:
+        known = {k: v for k, v in values.items() if k in _KNOWN_FIELDS}
+        raise errors.TooManyFieldsError(f"the form has more than {MAX_FORM_FIELDS} fields", known)
+    return values
 
 
 def _canonical(data: dict) -> dict:
@@ -109,6 +156,10 @@ def informative_referer(request: Any) -> str:
     referer = request.headers.get("referer")
     if not referer:
         return ""
+    try:  # a browser sends an IRI's UTF-8 bytes raw; the server hands them over as Latin-1
+        referer = referer.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
     from urllib.parse import urlsplit
 
     try:

@@ -29,6 +29,8 @@ def submit(request: Any, site: str) -> Response:
     except errors.ReplyboxError as exc:
         if isinstance(exc, errors.BodyTooLargeError):
             values = refill_form(request)
+        elif isinstance(exc, errors.UnreadableFormError):
+            values = exc.values
             exc = errors.BodyTooLargeError("the comment is over 256 KiB")
         status, body, headers = error_status(exc)
         return _error(request, form, site, values, status, body, headers)

@@ -117,7 +117,7 @@ def test_a_copied_comment_answers_the_same_whatever_email_is_sent(api, victim, c
         ("A\u200dda", "Lovely post."),  # zero-width joiner in the name
         ("ａｄａ", "Ｌｏｖｅｌｙ post."),  # full width
         ("Ada", "Lovely\u0301 post."),  # a stray combining accent
-        ("Ada\u2066", "Lovely post.\u2069"),
+        ("Ada\u200e", "\u2066Lovely post.\u2069"),  # a left-to-right mark; isolates in the text
     ],
 )
 def test_invisible_or_compatibility_characters_do_not_dodge_the_duplicate_guard(api, victim, author, content):

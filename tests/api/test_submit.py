@@ -327,8 +327,12 @@ def test_post_url_then_referer_then_template(api, clock):
     ],
 )
 def test_open_redirects_are_refused(api, evil):
-    target = location(api.post(URL, form={**WP_FORM, "redirect_to": evil}, headers={"referer": evil.replace("\r\n", "")}))
-    assert target.startswith("https://blog.example/?p=42&replybox=pending#comment-")
+    referer = evil.replace("\r\n", "")
+    target = location(api.post(URL, form={**WP_FORM, "redirect_to": evil}, headers={"referer": referer}))
+    if referer == "https://blog.example/Set-Cookie: x=1":  # without the CRLF, the Referer is a page of the blog
+        assert target.startswith("https://blog.example/Set-Cookie:%20x=1?replybox=pending#comment-")
+    else:
+        assert target.startswith("https://blog.example/?p=42&replybox=pending#comment-")
     assert "\r" not in target and "\n" not in target
 
 
