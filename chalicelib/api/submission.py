@@ -29,9 +29,9 @@ def submit(request: Any, site: str) -> Response:
     except errors.ReplyboxError as exc:
         if isinstance(exc, errors.BodyTooLargeError):
             values = refill_form(request)
-        elif isinstance(exc, errors.UnreadableFormError):
-            values = exc.values
             exc = errors.BodyTooLargeError("the comment is over 256 KiB")
+        elif isinstance(exc, errors.UnreadableFormError):  # what could be read of it goes back to its sender
+            values = exc.values
         status, body, headers = error_status(exc)
         return _error(request, form, site, values, status, body, headers)
     except Exception as exc:  # noqa: BLE001 - never let Chalice log a traceback holding the form
