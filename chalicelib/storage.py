@@ -1089,19 +1089,21 @@ class DynamoStore:
         return erased
 
     # -- import --
-    def import_comments(self, entries: list["ImportEntry"]) -> list[bool]:
+    def import_comments(self, entries: list["ImportEntry"]) -> list[str]:
         """Store imported comments, each with its ORIGIN item, network item and count, unless it is
         there already (conditional puts: a second import of the same file writes nothing).
-        Returns, per entry, whether it was new. Up to 20 go in one transaction; when one of them
-        exists already the group is retried one by one."""
-        inserted: list[bool] = []
+        Returns, per entry, `new`, `present` (the comment is there), or `deleted` (only its ORIGIN
+        item is left: a moderator deleted or erased it, or spam expired, and it stays gone).
+        Up to 20 go in one transaction; when one of them is not new the group is retried one by one."""
+        outcomes: list[str] = []
         for group in chunks(entries, 20):
             if len(group) > 1 and not self._transact(*self._import_actions(group)):
-                inserted.extend([True] * len(group))
+                outcomes.extend(["new"] * len(group))
                 continue
             for entry in group:
-                inserted.append(not self._transact(*self._import_actions([entry])))
-        return inserted
+                failed = self._transact(*self._import_actions([entry]))
+                outcomes.append("new" if not failed else "present" if "comment" in failed else "deleted")
+        return outcomes
 
     def _import_actions(self, group: list["ImportEntry"]) -> tuple[list[dict], list[str]]:
         actions: list[dict] = []

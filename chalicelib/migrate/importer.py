@@ -117,17 +117,22 @@ def import_export(
         entries.append(ImportEntry(comment, network))
 
     done = 0
+    gone: set[str] = set()  # deleted or erased by a moderator since an earlier run: they stay gone
     for start in range(0, len(entries), 100):
         batch = entries[start : start + 100]
-        for entry, new in zip(batch, service.store.import_comments(batch)):
-            if new:
+        for entry, outcome in zip(batch, service.store.import_comments(batch)):
+            if outcome == "new":
                 summary.imported[entry.comment.status] += 1
-            else:
+            elif outcome == "present":
                 summary.skipped["already imported"] += 1
+            else:
+                summary.skipped["deleted here"] += 1
+                gone.add(entry.comment.id)
         done += len(batch)
         if progress:
             progress(done, len(entries))
 
+    entries = [entry for entry in entries if entry.comment.id not in gone]  # an erased person is not trusted again
     _grant_trust(service, site_slug, entries, summary)
     _post_state(service, site_slug, export, entries, summary)
     return summary

@@ -167,3 +167,33 @@ def test_site_closes_the_posts_of_the_old_blog_by_date_on_both_backends(store, k
     service.set_closed("blog", "192", False)  # a moderator's choice outranks the site's date
     clock.advance(60)
     assert service.submit("blog", comment_data(post_id="192", content="reopened")).result.status == "pending"
+
+
+def test_a_reimport_keeps_what_moderators_deleted_erased_and_edited_on_both_backends(store, keyring, clock):
+    import pytest
+
+    from chalicelib.errors import NotFoundError
+    from tests.conftest import comment_data
+
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    export = export_of("ichthyosaurs-wordpress.xml")
+    import_export(service, "blog", export)
+    by_origin = {c["origin_id"]: c for c in service.queue("blog", "approved", limit=100)["comments"]}
+    service.delete("blog", by_origin["68"]["id"])  # Paul's first comment on 192, deleted for good
+    assert service.erase("blog", "mike@indexdata.com")["erased"] == 1  # Mike Taylor's GDPR erasure
+    edited = by_origin["181"]
+    service.act("blog", edited["id"], "edit", version=edited["version"], content="Edited by a moderator")
+
+    again = import_export(service, "blog", export)
+    assert sum(again.imported.values()) == 0
+    assert again.skipped == {"pingback": 3, "already imported": 17, "deleted here": 2}
+    public = {c["origin_id"] for post in ("192", "160") for c in service.list_public("blog", post)["comments"]}
+    assert "68" not in public and "54" not in public and "69" in public  # the deleted stay deleted
+    assert service.counts("blog", ["192", "160"]) == {"192": 6, "160": 4}
+    assert "Edited by a moderator" in service.list_public("blog", "2")["comments"][0]["content_html"]
+    assert service.export_person("blog", "mike@indexdata.com")["comments"] == []
+    mike = keyring.email_hash("blog", "mike@indexdata.com")
+    assert not store.load_submission_context("blog", service._author_hash(mike, "Mike Taylor"), None, False).trusted
+    with pytest.raises(NotFoundError):  # a theme's reply to the deleted comment's old number
+        service.submit("blog", comment_data(post_id="192", parent_id="68"))
