@@ -118,6 +118,23 @@ PUBLIC_FIELDS = [
     "closed", "first_comment_at",  # of a post's META item, which leads the post's partition
 ]  # `moderator` joined later: a table made before it needs its public index re-created to show the badge
 IDEMPOTENCY_SECONDS = 24 * 3600
+TTL_ATTRIBUTE = "expires_at"
+
+
+def table_schema() -> dict:
+    """The table as data (CreateTable's arguments but its name): what `create_table` creates and what
+    the deploy template declares, so the two cannot drift apart."""
+    attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
+    return {
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in attrs],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "GlobalSecondaryIndexes": [
+            _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
+            _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
+            _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
+        ],
+    }
 
 
 # ---- keys -------------------------------------------------------------------------------------
@@ -440,27 +457,13 @@ class DynamoStore:
         """
         from botocore.exceptions import ClientError, ReadTimeoutError
 
-        attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
         try:
             self.client.describe_table(TableName=self.table)
         except ClientError as exc:
             if _error_code(exc) != "ResourceNotFoundException":
                 raise
             try:
-                self.client.create_table(
-                    TableName=self.table,
-                    BillingMode="PAY_PER_REQUEST",
-                    AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attrs],
-                    KeySchema=[
-                        {"AttributeName": "pk", "KeyType": "HASH"},
-                        {"AttributeName": "sk", "KeyType": "RANGE"},
-                    ],
-                    GlobalSecondaryIndexes=[
-                        _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
-                        _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
-                        _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
-                    ],
-                )
+                self.client.create_table(TableName=self.table, **table_schema())
             except ReadTimeoutError:
                 pass  # the request may still be creating it: the waiter below finds out
             except ClientError as exc:
@@ -472,7 +475,7 @@ class DynamoStore:
             try:
                 self.client.update_time_to_live(
                     TableName=self.table,
-                    TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+                    TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
                 )
             except ClientError as exc:  # enabled meanwhile by a racing caller
                 if "already enabled" not in str(exc).lower():

@@ -1,8 +1,8 @@
 """The CloudFormation template merged into `chalice package` output: table, topic, wiring, throttling,
 the optional CloudFront edge cache and, where the runtime allows it, SnapStart.
 
-The table is not written out by hand: `table_definition()` runs `DynamoStore.create_table` (what
-`manage.py create-table` runs) against a recording client and turns the call into the resource, so the
+The table is not written out by hand: `table_definition()` reads storage's schema as data
+(`table_schema()`, the same that `DynamoStore.create_table` and `manage.py create-table` create), so the
 deployed keys, indexes, projections and TTL cannot drift from the code. Point-in-time recovery and the
 NEW_IMAGE stream are deployment choices added on top.
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TABLE = "ReplyboxTable"
@@ -37,48 +36,14 @@ PASS_HEADERS = ["Content-Type", "Origin", "Referer", "User-Agent", "Idempotency-
 SNAPSTART_RUNTIMES = ("python3.12", "python3.13")
 
 
-class _RecordingClient:
-    """Just enough of a DynamoDB client for `create_table` to describe the table it would create."""
-
-    def __init__(self) -> None:
-        self.created: dict[str, Any] = {}
-        self.ttl: dict[str, Any] = {}
-
-    def describe_table(self, **_: Any) -> dict:
-        from botocore.exceptions import ClientError
-
-        raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no table"}}, "DescribeTable")
-
-    def create_table(self, **kwargs: Any) -> dict:
-        self.created = kwargs
-        return {}
-
-    def get_waiter(self, _name: str) -> Any:
-        class Waiter:
-            def wait(self, **_: Any) -> None:
-                return None
-
-        return Waiter()
-
-    def describe_time_to_live(self, **_: Any) -> dict:
-        return {"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}
-
-    def update_time_to_live(self, **kwargs: Any) -> dict:
-        self.ttl = kwargs["TimeToLiveSpecification"]
-        return {}
-
-
 def table_definition() -> dict:
-    """The AWS::DynamoDB::Table properties `DynamoStore.create_table` stands for, plus PITR and the stream."""
-    from chalicelib.storage import DynamoStore
+    """The AWS::DynamoDB::Table properties: storage's schema (what `create_table` creates; CloudFormation
+    names the table after the stack, the Lambdas get it by Ref), plus TTL, PITR and the stream."""
+    from chalicelib.storage import TTL_ATTRIBUTE, table_schema
 
-    client = _RecordingClient()
-    DynamoStore(client, "replybox").create_table()
-    created = dict(client.created)
-    created.pop("TableName")  # CloudFormation names it after the stack; the Lambdas get it by Ref
     return {
-        **created,
-        "TimeToLiveSpecification": client.ttl,
+        **table_schema(),
+        "TimeToLiveSpecification": {"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "StreamSpecification": {"StreamViewType": STREAM_VIEW},
         "SSESpecification": {"SSEEnabled": True},
