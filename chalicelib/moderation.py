@@ -119,10 +119,10 @@ def ascii_host(host: str) -> str | None:
 
 def origin_of(url: str) -> str | None:
     """scheme://host[:port] of an absolute http(s) URL, or None for anything else or anything odd."""
-    url = ascii_url(url)
-    if url is None:
+    ascii_form = ascii_url(url)
+    if ascii_form is None:
         return None
-    parts = urlsplit(url)
+    parts = urlsplit(ascii_form)
     default = {"http": 80, "https": 443}[parts.scheme]
     return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port and parts.port != default else "")
 
