@@ -43,7 +43,11 @@ def tools_problem(tools: list[str]) -> str | None:
     """None when every tool is there (after installing them where that is possible), else one line."""
     missing = missing_tools(tools)
     if missing and can_install_with_apt():
-        install_with_apt([p for t in missing for p in TOOLS[t][1]])
+        try:
+            install_with_apt([p for t in missing for p in TOOLS[t][1]])
+        except (OSError, subprocess.CalledProcessError) as exc:
+            # Fall through to the one line below, which says what to install by hand.
+            print(f"replybox: apt-get could not install them ({exc})", file=sys.stderr)
         missing = missing_tools(tools)
     if not missing:
         return None

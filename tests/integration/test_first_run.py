@@ -57,6 +57,29 @@ def test_only_the_missing_tool_is_named(tmp_path):
     assert "nodejs" not in line
 
 
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/etc/debian_version"),
+                    reason="the apt-get path is taken only as root on Debian")
+def test_on_debian_as_root_missing_tools_are_installed_with_apt(tmp_path):
+    # A stand-in apt-get on a PATH without java or npm: it records its calls and "installs" the
+    # tools by writing them into the same folder, so the check afterwards finds them.
+    log = tmp_path / "apt-calls"
+    apt = tmp_path / "apt-get"
+    apt.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> {log}\n'
+        'if [ "$1" = install ]; then\n'
+        f'  for tool in java npm; do printf "#!/bin/sh\\n" > {tmp_path}/$tool; /bin/chmod 755 {tmp_path}/$tool; done\n'
+        "fi\n"
+    )
+    apt.chmod(0o755)
+    result = preflight(path=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == "update -qq"
+    assert calls[1].startswith("install -y -qq") and "openjdk-17-jre-headless" in calls[1] and "nodejs npm" in calls[1]
+    assert "installing openjdk-17-jre-headless nodejs npm" in result.stderr
+
+
 def test_all_there_and_free_ports_pass():
     assert shutil.which("java") and shutil.which("npm")
     result = preflight()
@@ -181,3 +204,14 @@ def test_server_log_has_no_ip_token_query_email_user_agent_or_traceback(local_st
     assert '"route":"/sites/{site}/moderation/links/{token}"' in written  # the app's own line is there
     for secret in ("127.0.0.1", marker, email, agent, "Traceback"):
         assert secret not in written, f"{secret!r} in the server log:\n{written}"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/etc/debian_version"),
+                    reason="the apt-get path is taken only as root on Debian")
+def test_a_failing_apt_get_still_ends_in_the_line_that_says_what_to_install(tmp_path):
+    apt = tmp_path / "apt-get"
+    apt.write_text("#!/bin/sh\nexit 100\n")
+    apt.chmod(0o755)
+    result = preflight(path=str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("replybox: Java 17 and Node.js and npm not found")
