@@ -5,7 +5,9 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | item                     | pk                              | sk            | indexes                                   |
 |--------------------------|---------------------------------|---------------|-------------------------------------------|
 | site settings            | SITE#{site}                     | SITE          |                                           |
-| site's learned spam stats| SITE#{site}                     | LEARNED       |                                           |
+| site's learned spam stats| SITE#{site} (before the parts;  | LEARNED       | (read and summed in, never written now)   |
+|                          | still summed in)                |               |                                           |
+| learned stats, one part  | LEARNED#{site}#{0-63}           | LEARNED       | (a bucket's counters by its number % 64)  |
 | trusted name + email     | TRUST#{site}#{ah}               | TRUST         | email                                     |
 | token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
 | moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
@@ -82,7 +84,10 @@ partition's limit, so the queue is sharded 8 ways by id (~300 WCU/s a shard with
 moves). Approvals (~250/s) add to the post's count in their transaction (2 WCU): on 8 shards chosen
 at random that is ~60 WCU/s a shard, where one COUNT item took 500. Trust records have a partition
 each (`TRUST#...`): under `SITE#{site}` every submission's read and every approval's write landed on
-the site's one partition, beside its settings and LEARNED. ORIGIN items are written once by
+the site's one partition, beside its settings and LEARNED. LEARNED is read whole (65 keys, BatchGetItem)
+once per warm function a minute, not per comment; a spam/ham decision ADDs to the parts its ≤ 64 keys
+fall in, each its own partition of ≤ 2.3 KB at the cap, where one 137 KB item took ~280 WCU per
+decision on the site's partition. ORIGIN items are written once by
 the importer and read only by a reply naming an old number (inside the submission's one
 BatchGetItem); a post's META item is read by every submission to it (reads scale: one item, strongly
 consistent reads at 1,000/s are within a partition's 3,000 RCU) and written only when a moderator
@@ -143,7 +148,24 @@ def site_key(site: str) -> dict:
 
 
 def learned_key(site: str) -> dict:
+    """The site's LEARNED counts as one item, as they were kept before the parts (still read, summed in)."""
     return {"pk": f"SITE#{site}", "sk": "LEARNED"}
+
+
+LEARNED_PARTS = 64  # see the LEARNED parts above
+
+
+def learned_part_key(site: str, part: int) -> dict:
+    return {"pk": f"LEARNED#{site}#{part}", "sk": "LEARNED"}
+
+
+def learned_part(attribute: str) -> int:
+    """The part a LEARNED counter lives in: a bucket's by its number ("s#1f3a"), the document counts in 0."""
+    prefix, _, bucket = attribute.partition("#")
+    try:
+        return int(bucket, 16) % LEARNED_PARTS if prefix in ("s", "h") else 0
+    except ValueError:
+        return 0
 
 
 def trust_key(site: str, author_hash: str) -> dict:
@@ -507,7 +529,7 @@ class DynamoStore:
         tags = list(dict.fromkeys(memory))
         keys = [trust_key(site, author_hash), *(memory_key(site, t) for t in tags)]
         if with_learned:
-            keys.append(learned_key(site))
+            keys += [learned_key(site), *(learned_part_key(site, n) for n in range(LEARNED_PARTS))]
         if with_site:
             keys.append(site_key(site))
         by_number = bool(parent_id and parent_id.isdigit())
@@ -525,7 +547,7 @@ class DynamoStore:
         return SubmissionContext(
             site=_site_from_item(site_item) if site_item else None,
             trusted=tuple(trust_key(site, author_hash).values()) in by_sk,
-            learned=by_sk.get(tuple(learned_key(site).values())),
+            learned=_merged_learned(by_sk, site) if with_learned else None,
             parent=comment_from_item(parent_item) if parent_item and not by_number else None,
             parent_origin=parent_item if by_number else None,
             post_state=by_sk.get(tuple(post_meta_key(site, post_id).values())) if post_id else None,
@@ -932,15 +954,18 @@ class DynamoStore:
         elif effects.trust == "revoke":
             actions.append({"Delete": {"TableName": self.table, "Key": marshal(trust_key(after.site, effects.author_hash))}})
             kinds.append("trust")
-        if effects.learn:
-            names = {f"#a{i}": name for i, name in enumerate(effects.learn)}
-            values = {f":d{i}": delta for i, delta in enumerate(effects.learn.values())}
+        parts: dict[int, dict[str, int]] = {}
+        for name, delta in effects.learn.items():
+            parts.setdefault(learned_part(name), {})[name] = delta
+        for part, deltas in sorted(parts.items()):
+            names = {f"#a{i}": name for i, name in enumerate(deltas)}
+            values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
             expression = "ADD " + ", ".join(f"#a{i} :d{i}" for i in range(len(names)))
             actions.append(
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": marshal(learned_key(after.site)),
+                        "Key": marshal(learned_part_key(after.site, part)),
                         "UpdateExpression": expression,
                         "ExpressionAttributeNames": names,
                         "ExpressionAttributeValues": marshal(values),
@@ -1241,6 +1266,20 @@ def _index(name: str, prefix: str, projection: dict) -> dict:
         ],
         "Projection": projection,
     }
+
+
+def _merged_learned(by_key: dict, site: str) -> dict | None:
+    """The site's LEARNED counters: the parts and the item from before them, added up; None if none."""
+    merged: dict[str, int] = {}
+    found = False
+    for key in (learned_key(site), *(learned_part_key(site, n) for n in range(LEARNED_PARTS))):
+        item = by_key.get(tuple(key.values()))
+        if item:
+            found = True
+            for name, value in item.items():
+                if name not in ("pk", "sk") and isinstance(value, (int, float)):
+                    merged[name] = merged.get(name, 0) + int(value)
+    return merged if found else None
 
 
 def _site_from_item(item: dict) -> Site:

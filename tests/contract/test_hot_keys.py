@@ -113,3 +113,21 @@ def test_comments_from_before_the_shards_join_the_queue_after_reshard(busy, stor
     assert store.reshard_queue("blog") == 3
     assert [c["id"] for c in busy.queue("blog", "pending")["comments"]] == sorted(ids, reverse=True)
     assert store.reshard_queue("blog") == 0
+
+
+def test_a_lesson_adds_to_small_learned_parts_and_older_counts_still_count(busy, store, clock):
+    from chalicelib.storage import LEARNED_PARTS, learned_key, learned_part_key, marshal, unmarshal
+
+    old = {**learned_key("blog"), "spam_docs": 2, "s#1": 3}
+    store.client.put_item(TableName=store.table, Item=marshal(old))
+    ids = submit_many(busy, clock, 1, tag="lesson")
+    busy.act("blog", ids[0], "spam", 1)
+    parts = [store.client.get_item(TableName=store.table, Key=marshal(learned_part_key("blog", n))).get("Item")
+             for n in range(LEARNED_PARTS)]
+    written = [unmarshal(p) for p in parts if p]
+    assert len(written) > 1  # the comment's keys went to several parts, each its own partition
+    assert unmarshal(store.client.get_item(TableName=store.table, Key=marshal(learned_key("blog")))["Item"]) == old
+    context = store.load_submission_context("blog", "nobody", None, False)
+    assert context.learned["spam_docs"] == 3 and context.learned["s#1"] >= 3
+    taught = sum(1 for item in written for name in item if name.startswith("s#"))
+    assert sum(1 for name in context.learned if name.startswith("s#")) >= taught
