@@ -195,9 +195,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from chalicelib.models import ModeratorComment
 
     service = wiring.service()
+    subscriptions: list[dict] = []
     try:
         if args.email:
-            comments = [ModeratorComment.model_validate(c) for c in service.export_person(args.site, args.email)["comments"]]
+            person = service.export_person(args.site, args.email)
+            comments = [ModeratorComment.model_validate(c) for c in person["comments"]]
+            subscriptions = person["subscriptions"]
         else:
             comments = list(site_comments(service, args.site))
     except NotFoundError:
@@ -208,6 +211,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     if args.format == "jsonl":
         sys.stdout.writelines(to_jsonl(comments))
+        # One person's reply notifications too (a line each, after the comments): right of access.
+        sys.stdout.writelines(json.dumps({"subscription": s}, sort_keys=True) + "\n" for s in subscriptions)
     else:
         posts = {c.post_id for c in comments}
         closed = {p for p in posts if service.store.get_post_state(args.site, p).get("closed")}

@@ -30,6 +30,7 @@ FORM_ALIASES = {
     "comment": "content",
     "ak_hp_textarea": "hp",
 }
+_TICKED = frozenset({"1", "on", "true", "yes"})
 
 _BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -85,6 +86,13 @@ class CommentIn(BaseModel):
     redirect_to: str = ""
     form_token: str = ""
     hp: str = ""
+    subscribe_comments: bool = False  # "Notify me of replies" (WordPress's field), confirmed by mail first
+
+    @field_validator("subscribe_comments", mode="before")
+    @classmethod
+    def _subscribe(cls, v: Any) -> bool:
+        # A checkbox sends its value ("on", "1") or nothing; an odd value is no, never an error.
+        return v is True or (isinstance(v, str) and v.strip().lower() in _TICKED)
 
     @field_validator("post_id", mode="before")
     @classmethod
@@ -371,6 +379,7 @@ class Site(BaseModel):
     close_after_days: int = 0  # WordPress's "close comments on posts older than N days"; 0 = never
     close_before: str = ""  # YYYY-MM-DD (UTC): posts whose first comment came before it are closed; "" = none
     spam_memory_days: int = 90  # days the site remembers an email, IP or domain a moderator marked spam
+    mail_daily_cap: int = 200  # reply-notification mails (confirmations included) a day, all readers together
 
     @field_validator("close_before")
     @classmethod

@@ -296,6 +296,7 @@ class Service:
             user_agent=user_agent,
             retention_days=site.retention_days,
             first_comment=status != "spam" and not context.post_state.get("first_comment_at"),
+            subscription=self._subscription(slug, comment, email_hash, now) if comment_in.subscribe_comments else None,
         )
         decision = verdict.decision
         try:
@@ -313,6 +314,16 @@ class Service:
                 ) from None
             return Submitted(SubmitResult.model_validate(replay.answer), site, comment_in, "replay", replayed=True)
         return Submitted(result, site, comment_in, decision)
+
+    @staticmethod
+    def _subscription(slug: str, comment: Comment, email_hash: str, now: float) -> dict | None:
+        """The unconfirmed subscription of a reader who asked to hear about replies; none for a comment
+        judged spam, so a bot cannot make the site mail confirmation links to strangers."""
+        if comment.status == "spam":
+            return None
+        from .mail import subscription_item
+
+        return subscription_item(slug, comment, email_hash, now)
 
     def reply(self, slug: str, parent_id: str, moderator: str, content: Any) -> dict:
         """A moderator's reply under an approved comment, published at once as the site's: no spam
@@ -700,15 +711,23 @@ class Service:
         _check_person_email(email)
         self.site(slug)
         email_hash = self.keyring.email_hash(slug, email)
-        comments = []
+        comments, subscriptions = [], []
         for key in self.store.email_items(slug, email_hash):
+            if key["sk"] == "SUB":
+                from .mail import Subscriptions
+
+                sub = Subscriptions(self.store).get(slug, key["pk"].rsplit("#", 1)[-1])
+                if sub and sub.get("email_hash") == email_hash:
+                    subscriptions.append({k: sub.get(k) for k in ("comment_id", "post_id", "confirmed", "created_at")})
+                continue
             if key["sk"] != "COMMENT":
                 continue
             comment = self.store.get_comment(slug, key["pk"].rsplit("#", 1)[-1], full=True)
             if comment is not None and comment.email_hash == email_hash:
                 comments.append(ModeratorComment.of(comment).model_dump(mode="json"))
         comments.sort(key=lambda c: c["id"])
-        return {"email": email, "comments": comments}
+        subscriptions.sort(key=lambda s: str(s["comment_id"]))
+        return {"email": email, "comments": comments, "subscriptions": subscriptions}
 
 
 def is_origin_number(value: str) -> bool:

@@ -57,7 +57,9 @@ class Notifier:
         publish: Callable[..., Any],
         public_url: str,
         clock: Callable[[], float] = time.time,
+        mailer: Any = None,
     ):
+        self.mailer = mailer  # readers' reply notifications (chalicelib/mail.py), when a sender is set
         self.store = store
         self.keyring = keyring
         self.publish = publish
@@ -96,6 +98,10 @@ class Notifier:
 
     def handle_record(self, record: Any) -> str:
         """'notified' or 'skipped'; raises MalformedRecordError or a passing error."""
+        if self.mailer is not None:
+            item = _new_image(record)
+            if item is not None and self.mailer.handle_item(item) == "mailed":
+                return "notified"
         comment = _pending_comment(record)
         if comment is None:
             return "skipped"
@@ -144,6 +150,24 @@ def _sequence_number(record: Any) -> str | None:
     except (KeyError, TypeError):
         return None
     return value if isinstance(value, str) and value else None
+
+
+def _new_image(record: Any) -> dict | None:
+    """The item an INSERT or MODIFY record leaves (for readers' mails), else None."""
+    if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
+        raise MalformedRecordError("no dynamodb section")
+    image = record["dynamodb"].get("NewImage")
+    if record.get("eventName") not in ("INSERT", "MODIFY") or not isinstance(image, dict):
+        return None
+    from .storage import unmarshal
+
+    try:
+        item = unmarshal(image)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise MalformedRecordError("undecodable image") from exc
+    if item.get("sk") in ("SUB", "COMMENT") and not all(isinstance(item.get(k), str) and item[k] for k in ("site", "pk")):
+        raise MalformedRecordError("item without site")
+    return item
 
 
 def _pending_comment(record: Any) -> dict | None:
@@ -198,11 +222,19 @@ def sns_publisher(topic_arn: str) -> Callable[..., Any]:
 def notifier() -> Notifier:
     from . import wiring
 
+    public_url = os.environ.get("REPLYBOX_PUBLIC_URL", "")
+    sender = os.environ.get("REPLYBOX_MAIL_FROM", "")
+    mailer = None
+    if sender:  # readers' reply notifications go out only once the deploy names a verified SES sender
+        from .mail import ReplyMailer, ses_sender
+
+        mailer = ReplyMailer(wiring.store(), wiring.keyring(), ses_sender(sender), public_url)
     return Notifier(
         wiring.store(),
         wiring.keyring(),
         sns_publisher(os.environ.get("REPLYBOX_TOPIC_ARN", "")),
-        os.environ.get("REPLYBOX_PUBLIC_URL", ""),
+        public_url,
+        mailer=mailer,
     )
 
 

@@ -63,6 +63,7 @@ def _doc_models() -> dict[str, Any]:
 
         email: str
         comments: list[ModeratorComment]
+        subscriptions: list[dict[str, Any]]  # reply notifications: comment_id, post_id, confirmed, created_at
 
     class PostState(BaseModel):
         """A post opened or closed by a moderator."""
@@ -433,6 +434,20 @@ def operations() -> dict[str, dict[str, dict]]:
                 "Carry out a mailed link's action if the comment is still at the link's version",
                 {**_pages(200, 403, 404, 409, 410, 503), "415": _error(415, gateway=True)},
                 tag="moderation", kind="page", params=[SITE, LINK_TOKEN],
+                requestBody={"required": False, "content": {
+                    FORM: {"schema": {"type": "object"}}, "multipart/form-data": {"schema": {"type": "object"}},
+                    "text/plain": {"schema": {"type": "string"}}, JSON: {"schema": {}}}},
+            ),
+        },
+        "/sites/{site}/subscriptions/{token}": {
+            "get": _operation(
+                "A reader's mailed link (confirm reply notifications, or stop them): a page with one button; changes nothing",
+                _pages(200, 403, 410, 503), tag="comments", kind="page", params=[SITE, LINK_TOKEN],
+            ),
+            "post": _operation(
+                "Confirm or stop reply notifications: the page's button, or RFC 8058 one-click unsubscribe",
+                {**_pages(200, 403, 404, 410, 503), "415": _error(415, gateway=True)},
+                tag="comments", kind="page", params=[SITE, LINK_TOKEN],
                 requestBody={"required": False, "content": {
                     FORM: {"schema": {"type": "object"}}, "multipart/form-data": {"schema": {"type": "object"}},
                     "text/plain": {"schema": {"type": "string"}}, JSON: {"schema": {}}}},

@@ -27,6 +27,9 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
 | post state (closed, first)| POST#{site}#{post}             | META          | public (gsi1sk `!META`: first in the post)|
 | discards of a day (shard)| DISCARDS#{site}#{day}#{0-9}     | DISCARDS      | (TTL: 8 days)                             |
+| reply subscription       | SUB#{site}#{comment id}         | SUB           | email (TTL 7 days until confirmed)        |
+| readers' mails of a day  | MAILCAP#{site}#{day}            | MAILCAP       | (TTL: 2 days); `sent` under the daily cap |
+| reader mail sent         | MAILED#{site}#{kind}#{id}       | MAILED        | (TTL: 7 days)                             |
 
 A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
 added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
@@ -96,6 +99,11 @@ submission that carries its email, IP or domain: one spammer's, or one domain li
 comment of the post, at up to 1,000 eventually consistent reads/s (500 RCU, a sixth of a partition's
 3,000); it is written only by moderators' spam/ham marks (one ADD per mark, bulk included: at most
 100 per bulk call). A TRUST item is read by its author's submissions only and written on approval/spam.
+Readers' mails (chalicelib/mail.py): a SUB item is written once with its comment (in the submission's
+transaction) and read by each approved reply to that one comment; MAILED markers are one put per
+mail. MAILCAP#{site}#{day} takes one conditional ADD per mail from the stream handler only, which
+reads a stream shard one record at a time (well under 1,000 WCU/s however viral the post), and a
+warm handler stops asking once it saw the day's cap reached.
 No Scan anywhere.
 """
 from __future__ import annotations
@@ -351,6 +359,7 @@ class Guards:
         retention_days: int = 30,
         first_comment: bool = False,
         email_flood_held: bool = False,
+        subscription: dict | None = None,
     ):
         self.now = now
         self.duplicate_digest = duplicate_digest
@@ -366,6 +375,7 @@ class Guards:
         self.first_comment = first_comment  # the post has no first_comment_at yet: this write sets it
         # True once the service held the comment for its email's flood: the guard is then just renewed.
         self.email_flood_held = email_flood_held
+        self.subscription = subscription  # the unconfirmed SUB item of "Notify me of replies" (chalicelib/mail.py)
 
 
 class Effects:
@@ -605,6 +615,8 @@ class DynamoStore:
                 "attribute_not_exists(#pk)",
             )
         put(comment_item(comment), "comment", "attribute_not_exists(#pk)")
+        if guards.subscription:
+            put(guards.subscription, "subscription", "attribute_not_exists(#pk)")
         if guards.ip or guards.user_agent:
             network_expiry = now + guards.retention_days * 86400
             if comment.expires_at:  # never after its comment (a spam verdict expires it)

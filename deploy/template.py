@@ -179,6 +179,16 @@ def merge_template(stage: str = "dev") -> dict:
                 "Default": "",
                 "Description": "Base URL of the API for mailed links (custom domain); empty: the API Gateway URL.",
             },
+            "MailFrom": {
+                "Type": "String",
+                "Default": "",
+                "Description": "Sender of readers' reply notifications (an SES-verified address); empty: none are sent.",
+            },
+            "MailIdentity": {
+                "Type": "String",
+                "Default": "",
+                "Description": "The SES identity MailFrom is verified under (its domain, or the address itself).",
+            },
             # A real blog's defaults (docs/deploy.md: what a viral post needs). Behind the edge cache
             # the API sees the comments and the cache's misses, not every page view.
             "ThrottleRateLimit": {"Type": "Number", "Default": 500, "MinValue": 1,
@@ -202,6 +212,7 @@ def merge_template(stage: str = "dev") -> dict:
             "HasApiConcurrency": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ApiConcurrency"}, "0"]}]},
             "HasSecretKmsKey": {"Fn::Not": [{"Fn::Equals": [{"Ref": "SecretKmsKeyArn"}, ""]}]},
             "HasPublicUrl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PublicUrl"}, ""]}]},
+            "HasMailFrom": {"Fn::Not": [{"Fn::Equals": [{"Ref": "MailFrom"}, ""]}]},
         },
         "Resources": {
             TABLE: {
@@ -242,6 +253,7 @@ def merge_template(stage: str = "dev") -> dict:
                             **environment,
                             "REPLYBOX_TOPIC_ARN": {"Ref": TOPIC},
                             "REPLYBOX_PUBLIC_URL": public_url,
+                            "REPLYBOX_MAIL_FROM": {"Ref": "MailFrom"},
                         }
                     },
                     "Events": {
@@ -255,9 +267,31 @@ def merge_template(stage: str = "dev") -> dict:
                                 "DestinationConfig": {
                                     "OnFailure": {"Type": "SQS", "Destination": {"Fn::GetAtt": [FAILURES, "Arn"]}}
                                 },
-                                # Only new pending comments wake the function; the handler checks again.
+                                # Only new pending comments, new subscriptions and approved replies wake
+                                # the function (chalicelib/notify.py, chalicelib/mail.py); the handler checks again.
                                 "FilterCriteria": {
                                     "Filters": [
+                                        {
+                                            "Pattern": json.dumps(
+                                                {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["SUB"]}}}},
+                                                separators=(",", ":"),
+                                            )
+                                        },
+                                        {
+                                            "Pattern": json.dumps(
+                                                {
+                                                    "eventName": ["INSERT", "MODIFY"],
+                                                    "dynamodb": {
+                                                        "NewImage": {
+                                                            "sk": {"S": ["COMMENT"]},
+                                                            "status": {"S": ["approved"]},
+                                                            "parent_id": {"S": [{"anything-but": [""]}]},
+                                                        }
+                                                    },
+                                                },
+                                                separators=(",", ":"),
+                                            )
+                                        },
                                         {
                                             "Pattern": json.dumps(
                                                 {

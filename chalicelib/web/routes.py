@@ -86,6 +86,26 @@ def moderation_link_act(site: str, token: str) -> Response:
     return link_page(site, token, act=True)
 
 
+@web.route("/sites/{site}/subscriptions/{token}", methods=["GET"])
+def subscription_link_page(site: str, token: str) -> Response:
+    """A reader's mailed link (confirm or stop reply notifications): asks, changes nothing."""
+    from chalicelib.web.subscriptions import subscription_page
+
+    return subscription_page(site, token, act=False)
+
+
+@web.route(
+    "/sites/{site}/subscriptions/{token}",
+    methods=["POST"],
+    content_types=["application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/json"],
+)
+def subscription_link_act(site: str, token: str) -> Response:
+    """Confirm or stop: the page's button, or a mail client's RFC 8058 one-click POST."""
+    from chalicelib.web.subscriptions import subscription_page
+
+    return subscription_page(site, token, act=True)
+
+
 @web.route("/avatars/{avatar}", methods=["GET"])
 @guarded
 def avatar(avatar: str) -> Response:

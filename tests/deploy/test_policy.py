@@ -179,17 +179,22 @@ def test_admin_operations_are_not_in_any_lambda_policy(template, collected):
 
 
 def test_notify_policy_is_exactly_what_the_stream_handler_calls(template, notifier, stream, streamed_store, keyring, clock):
+    from chalicelib.mail import ReplyMailer
     from tests.conftest import make_service
 
     make_site(streamed_store)
-    make_service(streamed_store, keyring, clock).submit("blog", comment_data(), ip="203.0.113.9")
+    make_service(streamed_store, keyring, clock).submit("blog", comment_data(subscribe_comments="on"), ip="203.0.113.9")
     event = stream.event()
     calls = Calls(streamed_store.client)
+    sent: list[str] = []
+    notifier.mailer = ReplyMailer(streamed_store, keyring, lambda **mail: sent.append(mail["to"]), "https://x.example")
     notifier.handle(event)
     notifier.handle(event)  # repeated delivery: the marker read
     calls.close()
+    assert sent == ["ada@example.com"]  # the confirmation mail, once
     table_actions = set(_list(table_statement(template, "NotifyModeratorsRole")["Action"]))
-    assert table_actions == calls.actions == {"dynamodb:GetItem", "dynamodb:PutItem"}
+    # UpdateItem: the per-site daily cap of readers' mails (an ADD under a condition)
+    assert table_actions == calls.actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
     assert calls.tables == {streamed_store.table} and not calls.indexes
     # Besides the table: reading the stream (done by Lambda's poller with this role), nothing else.
     assert granted(template, "NotifyModeratorsRole") == calls.actions | STREAM_READ
@@ -222,6 +227,15 @@ def test_secret_topic_and_key_grants(template):
     assert not any(a.startswith(("sns:", "sqs:")) for a in api)
     assert notify["sns:Publish"]["Resource"] == {"Ref": "ModeratorTopic"}
     assert notify["sqs:SendMessage"]["Resource"] == {"Fn::GetAtt": ["NotifyFailures", "Arn"]}
+    # readers' mails: SES for the configured verified sender only, and only when one is configured
+    (policy,) = template["Resources"]["NotifyModeratorsRole"]["Properties"]["Policies"]
+    (mail,) = [s for s in policy["PolicyDocument"]["Statement"] if s.get("Fn::If", [None])[0] == "HasMailFrom"]
+    condition, grant, absent = mail["Fn::If"]
+    assert condition == "HasMailFrom" and absent == {"Ref": "AWS::NoValue"}
+    assert grant["Action"] == ["ses:SendEmail"]
+    assert grant["Resource"]["Fn::Sub"].endswith(":identity/${MailIdentity}")
+    assert grant["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
+    assert not any(a.startswith("ses:") for a in api)
 
 
 def test_every_granted_dynamodb_action_is_a_real_one(template):

@@ -81,9 +81,13 @@ def test_the_notifier_reads_the_table_stream_and_reports_partial_failures(templa
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["NotifyFailures", "Arn"]}
     assert props["MaximumRetryAttempts"] > 0 and props["BisectBatchOnFunctionError"] is True
-    pattern = json.loads(props["FilterCriteria"]["Filters"][0]["Pattern"])
-    assert pattern["eventName"] == ["INSERT"]
-    assert pattern["dynamodb"]["NewImage"] == {"sk": {"S": ["COMMENT"]}, "status": {"S": ["pending"]}}
+    patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["COMMENT"]}, "status": {"S": ["pending"]}}}} in patterns
+    # readers' mails: new subscriptions, and replies once approved (chalicelib/mail.py)
+    assert {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["SUB"]}}}} in patterns
+    replies = [p for p in patterns if p["dynamodb"]["NewImage"].get("status") == {"S": ["approved"]}]
+    assert replies and replies[0]["eventName"] == ["INSERT", "MODIFY"] and "parent_id" in replies[0]["dynamodb"]["NewImage"]
+    assert len(patterns) == 3
 
 
 def test_the_api_is_throttled_with_settings_a_busy_post_fits(template):

@@ -129,6 +129,9 @@
       else input.rows = 7;
       if (name === "email") input.setAttribute("aria-describedby", "rb-email-notes");
     });
+    const notifyMe = form.appendChild(el("p", { className: "comment-subscription-form" }));
+    notifyMe.append(el("input", { type: "checkbox", id: "subscribe_comments", name: "subscribe_comments", value: "on" }), " ",
+      el("label", { htmlFor: "subscribe_comments" }, "Notify me of replies by email (you confirm the address first)"));
     form.appendChild(el("p", { className: "rb-hp", hidden: true, "aria-hidden": "true" }))
       .appendChild(el("label", {}, "Leave this empty "))
       .append(el("textarea", { name: "ak_hp_textarea", tabIndex: -1 }));
@@ -335,6 +338,7 @@
     form.querySelectorAll("[aria-invalid=true]").forEach(unmark);
     const data = { post_id: post };
     ["parent_id", "author", "email", "url", "content", "hp"].forEach((name) => (data[name] = field(name).value));
+    data.subscribe_comments = Boolean(field("subscribe_comments").checked);
     if (opt.postUrl) data.post_url = opt.postUrl;
     // For the moderator: which post this is. A page's own address only when the browser let this page
     // talk to the API from another origin (so it is an allowed one); on the API's origin the form's
