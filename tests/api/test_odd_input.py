@@ -170,3 +170,8 @@ def test_every_typed_value_comes_back_on_a_refusal(api):
 
 def _unused(*_):  # keep imports used when a test is trimmed
     return quote
+
+
+def test_a_form_without_a_comment_field_is_not_refilled_with_none(api):
+    page = api.post(URL, form={"comment_post_ID": "42", "author": "Grace", "email": "grace@example.org"}).body.decode()
+    assert ">None</textarea>" not in page and 'value="Grace"' in page
