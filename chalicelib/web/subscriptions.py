@@ -27,7 +27,7 @@ def subscription_page(site: str, token: str, act: bool) -> Response:
 
     try:
         service = wiring.service()
-        payload = read_token(wiring.keyring(), site, token, service.clock())
+        payload = read_token(service.keyring, site, token, service.clock())
         action = payload["a"]
         if not act:
             return _page(200, title=QUESTIONS[action], verb=BUTTONS[action])
