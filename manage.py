@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Iterable
 
 
 def cmd_create_table(args: argparse.Namespace) -> int:
@@ -196,13 +197,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     service = wiring.service()
     subscriptions: list[dict] = []
+    comments: Iterable[ModeratorComment]
     try:
         if args.email:
             person = service.export_person(args.site, args.email)
             comments = [ModeratorComment.model_validate(c) for c in person["comments"]]
             subscriptions = person["subscriptions"]
         else:
-            comments = list(site_comments(service, args.site))
+            service.site(args.site)  # a missing site fails before anything is written
+            comments = site_comments(service, args.site)  # read a page at a time, written as read
     except NotFoundError:
         print(f"error: no site named {args.site!r}", file=sys.stderr)
         return 1
@@ -214,8 +217,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         # One person's reply notifications too (a line each, after the comments): right of access.
         sys.stdout.writelines(json.dumps({"subscription": s}, sort_keys=True) + "\n" for s in subscriptions)
     else:
-        posts = {c.post_id for c in comments}
-        closed = {p for p in posts if service.store.get_post_state(args.site, p).get("closed")}
+        def closed(post_id: str) -> bool:
+            return bool(service.store.get_post_state(args.site, post_id).get("closed"))
+
         sys.stdout.writelines(to_wxr(service.site(args.site).origins[0], comments, closed))
     return 0
 

@@ -62,3 +62,65 @@ def test_person_export_holds_only_that_persons_comments(store, keyring, clock):
     assert mine["comments"][0]["ip"] == "203.0.113.5"
     assert all(c["email"].lower() == "ada@example.com" for c in mine["comments"])
     assert service.export_person("blog", "nobody@example.com")["comments"] == []
+
+
+def many_comments(n: int) -> bytes:
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{i}</wp:comment_id><wp:comment_author>A{i}</wp:comment_author>"
+        f"<wp:comment_date_gmt>2020-01-01 00:{i // 60:02d}:{i % 60:02d}</wp:comment_date_gmt>"
+        f"<wp:comment_content>n{i}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{0 if i % 2 else i - 1}</wp:comment_parent></wp:comment>"
+        for i in range(1, n + 1)
+    )
+    return (f'<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item>'
+            f"<wp:post_id>5</wp:post_id>{comments}</item></channel></rss>").encode()
+
+
+def test_manage_export_writes_each_page_as_it_is_read(store, keyring, clock, monkeypatch):
+    import argparse
+
+    import manage
+    from chalicelib import wiring
+
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    import_export(service, "blog", parse_export(many_comments(250)))
+    monkeypatch.setattr(wiring, "service", lambda: service)
+    pages = []
+    read_page = service.queue
+    monkeypatch.setattr(service, "queue", lambda *a, **k: pages.append(1) or read_page(*a, **k))
+
+    written: list[int] = []  # per line: how many queue pages had been read when it was written
+
+    class Out:
+        def writelines(self, lines):
+            for _ in lines:
+                written.append(len(pages))
+
+    monkeypatch.setattr("sys.stdout", Out())
+    assert manage.cmd_export(argparse.Namespace(site="blog", format="jsonl", email=None)) == 0
+    assert len(written) == 250
+    assert written[0] < written[100] < written[200] <= len(pages)  # each page out before the next is read
+
+
+def test_wxr_export_holds_no_comment_while_it_writes(store, keyring, clock):
+    import gc
+    import weakref
+
+    make_site(store)
+    service = make_service(store, keyring, clock)
+    import_export(service, "blog", parse_export(many_comments(250)))
+    seen: list[weakref.ref] = []
+
+    def watched():
+        for comment in site_comments(service, "blog"):
+            seen.append(weakref.ref(comment))
+            yield comment
+
+    wxr = to_wxr("https://blog.example", watched())
+    parts = [next(wxr)]  # the header: every comment has been read and spooled
+    gc.collect()
+    assert len(seen) == 250 and sum(ref() is not None for ref in seen) <= 1  # none kept but the last read
+    parts.extend(wxr)
+    again = parse_export("".join(parts).encode())
+    assert len(again.comments) == 250 and sum(1 for c in again.comments if c.parent_origin_id) == 125
