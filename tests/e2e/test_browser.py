@@ -49,6 +49,11 @@ def test_form_without_javascript_error_page_then_pending_notice(stack, open_page
     assert page.get_by_role("alert").get_by_text("Email").is_visible()
     assert page.get_by_role("textbox", name="Comment").input_value() == text
     assert page.get_by_role("textbox", name="Name").input_value() == "Nojs Reader"
+    # Styled like the post (its stylesheets applied), in words without a status code, with a way back.
+    assert "422" not in page.locator("body").inner_text()
+    page_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    back = page.get_by_role("link", name="Back to the post")
+    assert back.get_attribute("href") == stack.base + "/demo"
 
     page.get_by_role("textbox", name="Email").fill(f"nojs-{uuid.uuid4().hex[:6]}@example.org")
     statuses = []
@@ -58,6 +63,8 @@ def test_form_without_javascript_error_page_then_pending_notice(stack, open_page
     assert statuses == [303]
     assert page.get_by_role("status").get_by_text("Your comment is awaiting moderation").is_visible()
     assert text not in page.content()  # pending comments are never public
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") == page_font  # the same look as the post
+    assert "Charter" in page_font  # the blog theme's font stack, not the browser default
 
 
 def test_reply_without_javascript_is_threaded(stack, open_page):
