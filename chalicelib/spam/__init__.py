@@ -10,7 +10,7 @@ from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from .learned import learning_keys
-from .rules import FLOOR_RULES, RULES, Comment, decide, is_akismet_test
+from .rules import RULES, Comment, decide, is_akismet_test, is_floor
 from .rules import memory_domains as _memory_domains
 from .text import Prepared
 from .verdict import (
@@ -61,7 +61,7 @@ def evaluate(
             reasons.extend(rule(comment))
         except Exception as exc:  # noqa: BLE001 (one broken rule must not take the verdict down)
             reasons.append(Reason("rule-error", 0.0, f"rule {rule.__name__} failed ({type(exc).__name__}); skipped"))
-    if any(r.rule in FLOOR_RULES for r in reasons):
+    if any(is_floor(r) for r in reasons):
         reasons = [r for r in reasons if r.score >= 0]
     score = round(sum(r.score for r in reasons), 2)
     decision, held_back = decide(score, reasons, thresholds)

@@ -576,5 +576,10 @@ def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds:
 
 
 # A site's own keys and its moderators' earlier spam marks are the site's word: evidence for
-# "not spam" never talks them down.
+# "not spam" never talks them down. Strong site-learned evidence is their marks too (is_floor).
 FLOOR_RULES = frozenset({"disallowed-key", "moderation-key", "memory-email", "memory-domain", "memory-common-domain", "memory-ip"})
+
+
+def is_floor(reason: Reason) -> bool:
+    """Whether this reason keeps negative evidence ("reads like an ordinary comment") out of the sum."""
+    return reason.rule in FLOOR_RULES or (reason.rule == "site-learned" and is_hard(reason))
