@@ -513,32 +513,6 @@ class DynamoStore:
                 if "already enabled" not in str(exc).lower():
                     raise
 
-    def rebuild_stale_public_index(self, wait_seconds: float = 0.5) -> bool:
-        """Re-create the public index when its projected fields are not PUBLIC_FIELDS (a local table
-        made before fields joined); returns whether it did. Deleting and creating an index reads the
-        whole table: for a local `.data` only, never a deployed stack (see docs/deploy.md)."""
-        wanted = next(i for i in table_schema()["GlobalSecondaryIndexes"] if i["IndexName"] == PUBLIC_INDEX)
-
-        def index() -> dict | None:
-            table = self.client.describe_table(TableName=self.table)["Table"]
-            return next((i for i in table.get("GlobalSecondaryIndexes", []) if i["IndexName"] == PUBLIC_INDEX), None)
-
-        current = index()
-        if current and set(current["Projection"].get("NonKeyAttributes", [])) == set(PUBLIC_FIELDS):
-            return False
-        if current:
-            self.client.update_table(TableName=self.table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": PUBLIC_INDEX}}])
-            while index() is not None:
-                time.sleep(wait_seconds)
-        self.client.update_table(
-            TableName=self.table,
-            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in ("gsi1pk", "gsi1sk")],
-            GlobalSecondaryIndexUpdates=[{"Create": wanted}],
-        )
-        while (index() or {}).get("IndexStatus") != "ACTIVE":
-            time.sleep(wait_seconds)
-        return True
-
     # -- sites --
     def put_site(self, site: Site) -> None:
         item = {**site_key(site.slug), **site.model_dump()}

@@ -83,8 +83,6 @@ def set_up_demo(data_dir: str, origin: str) -> None:
 
     wiring.reset()
     wiring.setup_store().create_table()
-    if wiring.setup_store().rebuild_stale_public_index():
-        print("replybox: the local table's public index lacked newer fields: re-created it", flush=True)
     store = wiring.store()
     site = store.get_site("demo")
     if site is None:
