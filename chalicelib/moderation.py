@@ -653,7 +653,7 @@ class Service:
         """A comment's keys in the site's spam memory (E#{eh}, I#{ih}, D#{keyed domain hash}) -> the
         domain a D# key stands for ("" for the others). No key holds a plain value."""
         tags = {f"E#{email_hash}": ""} if email_hash else {}
-        if ip_hash:
+        if ip_hash and not _is_loopback(submission.ip):
             tags[f"I#{ip_hash}"] = ""
         for domain in spam.memory_domains(submission):
             tags["D#" + self.keyring.digest("spam-domain", f"{slug}\x00{domain}")] = domain
@@ -663,7 +663,7 @@ class Service:
         """Deltas on the site's spam memory: a moderator's spam mark counts the comment's email, IP
         (while the network item lasts) and domains once; `ham` takes exactly those marks back."""
         if action == "spam" and comment.taught != "spam" and site.spam_memory_days > 0:
-            ip_hash = self.keyring.ip_hash(site.slug, comment.ip) if comment.ip else None
+            ip_hash = self.keyring.ip_hash(site.slug, comment.ip) if comment.ip and not _is_loopback(comment.ip) else None
             return {tag: 1 for tag in self._memory_tags(site.slug, comment.email_hash, ip_hash, _as_submission(comment))}
         if action == "ham" and comment.taught == "spam":
             return {tag: -1 for tag in comment.spam_marks}
@@ -770,6 +770,17 @@ def _check_person_email(email: Any) -> None:
     """The address of an erasure or export: no stored comment has one longer than a submission may."""
     if not isinstance(email, str) or "@" not in email or len(email) > MAX_EMAIL:
         raise FieldsError({"email": f"must be an email address of at most {MAX_EMAIL} characters"})
+
+
+def _is_loopback(ip: str) -> bool:
+    """A caller on this machine (make run's local server sees every browser as 127.0.0.1): its
+    address says nothing of who sent a comment, so the spam memory neither learns nor matches it."""
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 def _page_size(limit: Any) -> int:

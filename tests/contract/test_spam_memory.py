@@ -89,6 +89,16 @@ def test_an_ip_marked_spam_holds_only(service, clock, engine):
     assert neighbour.decision == "hold" and "memory-ip" in engine.rules
 
 
+def test_a_loopback_caller_is_not_remembered(service, clock, engine):
+    # make run's local server sees every browser as 127.0.0.1: one spam mark there must not hold
+    # every later comment on the demo.
+    mark(service, send(service, clock, ip="127.0.0.1").result.id)
+    neighbour = send(service, clock, email="neighbour@example.com", ip="127.0.0.1",
+                     content="I tried the second stretch and my knee feels better.")
+    assert engine.memory == spam.SiteMemory() and "memory-ip" not in engine.rules
+    assert neighbour.result.status == "approved"
+
+
 def test_ham_takes_the_marks_back(service, clock, engine):
     first = send(service, clock, url="https://backcare-notes.example/")
     mark(service, first.result.id)
