@@ -52,6 +52,8 @@ def test_form_without_javascript_error_page_then_pending_notice(stack, open_page
     # Styled like the post (its stylesheets applied), in words without a status code, with a way back.
     assert "422" not in page.locator("body").inner_text()
     page_font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    button = page.evaluate("getComputedStyle(document.querySelector('#submit')).backgroundColor")
+    assert button not in ("rgba(0, 0, 0, 0)", "transparent")  # the theme's button, not white text on nothing
     back = page.get_by_role("link", name="Back to the post")
     assert back.get_attribute("href") == stack.base + "/demo"
 
