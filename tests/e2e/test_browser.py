@@ -21,7 +21,9 @@ def unique(text: str) -> str:
 
 def widget_ready(page) -> None:
     """The widget has taken over the form (it turns off the browser's own validation bubbles)."""
-    page.wait_for_function("document.getElementById('commentform') && document.getElementById('commentform').noValidate")
+    # A locator wait, not wait_for_function: the page's CSP forbids eval, which Playwright's
+    # polling predicate needs after its first try (microsoft/playwright#36986).
+    page.locator("#commentform[novalidate]").wait_for(state="attached")
 
 
 def fill_form(page, author: str, email: str, comment: str, url: str = "") -> None:

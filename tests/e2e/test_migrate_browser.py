@@ -87,13 +87,16 @@ def test_a_closed_post_says_so_instead_of_the_form(stack, open_page):
 
 
 def test_count_js_fills_every_count_with_one_request(stack, open_page):
+    from playwright.sync_api import expect
+
     for _ in range(2):
         stack.moderate(stack.submit("count-a")["id"], "approve")
     page = open_page()
     asked = []
     page.on("request", lambda r: asked.append(r.url) if "/counts" in r.url else None)
     page.goto(stack.blog + "/index")
-    page.wait_for_function("document.querySelectorAll('[data-replybox-counted]').length === 3")
+    # A locator wait: the blog's CSP forbids the eval that wait_for_function's polling needs.
+    expect(page.locator("[data-replybox-counted]")).to_have_count(3)
     assert page.locator("[data-replybox-count='count-a']").all_inner_texts() == ["2 Comments", "2 Comments"]
     assert page.locator("[data-replybox-count='count-b']").inner_text() == "No comments"
     assert len(asked) == 1 and "post_id=count-a" in asked[0] and "post_id=count-b" in asked[0]
