@@ -234,6 +234,20 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
+# Cyrillic and Greek letters drawn like Latin ones (a subset of Unicode TR39's confusables, both cases),
+# so a copy with a look-alike letter swapped in is still the same text to the duplicate guard.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХЅІЈаеорсухѕіјһԁԛԝӏ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιορνυχκ",
+    "ABEKMHOPCTXSIJaeopcyxsijhdqwl" "ABEZHIKMNOPTYXaiopvuxk",
+)
+
+
+def duplicate_form(text: str) -> str:
+    """normalize_text, and look-alike letters read as the Latin letter they imitate: what the duplicate
+    guard compares (only there: a name's trust must not change because a letter looks like another)."""
+    return normalize_text(unicodedata.normalize("NFKD", text).translate(_LOOKALIKES))
+
+
 def content_html(content: str) -> str:
     """A comment's text -> safe HTML: links and a small Markdown subset, everything else escaped
     (chalicelib/render.py); blank lines make paragraphs, newlines <br>."""

@@ -30,6 +30,7 @@ from .models import (
     Site,
     SubmitResult,
     content_html,
+    duplicate_form,
     is_ulid,
     normalize_text,
     parse_comment,
@@ -397,7 +398,7 @@ class Service:
     def _duplicate_digest(self, comment: CommentIn | Comment) -> str:
         """WordPress's duplicate check without its email branch: same post (the guard's key), same
         parent, same name and same text. Whoever's email is sent, the answer is the same."""
-        parts = (comment.parent_id or "", normalize_text(comment.author), normalize_text(comment.content))
+        parts = (comment.parent_id or "", duplicate_form(comment.author), duplicate_form(comment.content))
         return self.keyring.digest("duplicate", "\x00".join(parts))
 
     def _guard_digest(self, comment: Comment) -> str:

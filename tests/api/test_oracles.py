@@ -118,6 +118,9 @@ def test_a_copied_comment_answers_the_same_whatever_email_is_sent(api, victim, c
         ("ａｄａ", "Ｌｏｖｅｌｙ post."),  # full width
         ("Ada", "Lovely\u0301 post."),  # a stray combining accent
         ("Ada\u200e", "\u2066Lovely post.\u2069"),  # a left-to-right mark; isolates in the text
+        ("\u0410da", "Lovely post."),  # a Cyrillic capital A in the name
+        ("Ada", "L\u043evely p\u043est."),  # Cyrillic o in the text
+        ("Ada", "Lovely p\u03bfst."),  # a Greek omicron
     ],
 )
 def test_invisible_or_compatibility_characters_do_not_dodge_the_duplicate_guard(api, victim, author, content):
