@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
 Status = Literal["pending", "approved", "spam", "trash"]
 STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "trash")
@@ -18,6 +18,8 @@ MAX_CONTENT = 65525
 MAX_POST_ID = 200
 MAX_IDEMPOTENCY_KEY = 255
 MAX_POST_TITLE = 300
+MAX_LINE = 2000  # post_url, form_token
+MAX_PAGE = 100  # comments on a page; posts in one counts request; ids in one bulk action
 EXCERPT = 160  # characters of a parent comment shown beside a reply on /moderate
 
 # Why a comment waits for a moderator (recorded at submission, shown on /moderate).
@@ -69,23 +71,46 @@ def is_ulid(value: str) -> bool:
     return bool(_ULID.match(value))
 
 
+def _schema_hook(required: tuple[str, ...], example: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """A JSON-schema hook: these fields are required (the model defaults them, to say so per field)."""
+
+    def hook(schema: dict[str, Any]) -> None:
+        schema["required"] = list(required)
+        schema["examples"] = [example]
+
+    return hook
+
+
+# Field limits, each once: the models validate with them and /openapi.json states them.
+PostId = Annotated[str, Field(min_length=1, max_length=MAX_POST_ID, description="The blog's id of the post")]
+Content = Annotated[str, Field(min_length=1, max_length=MAX_CONTENT, description="Plain text; shown escaped")]
+IdempotencyKey = Annotated[str, Field(max_length=MAX_IDEMPOTENCY_KEY)]
+PostIds = Annotated[list[PostId], Field(max_length=MAX_PAGE)]
+QueueStatus = Annotated[Status, Field(json_schema_extra={"default": "pending"})]
+
+
 class CommentIn(BaseModel):
-    """A comment as the form or the widget sends it, validated with WordPress's rules."""
+    """A comment. Unknown fields are ignored; WordPress's form names are accepted too (comment_post_ID, comment_parent, comment, ak_hp_textarea)."""
 
     # validate_default: a field left out runs its validator too, so "required" is said per field.
-    model_config = ConfigDict(extra="ignore", validate_default=True)
+    model_config = ConfigDict(extra="ignore", validate_default=True,
+                              json_schema_extra=_schema_hook(
+        ("post_id", "author", "email", "content"),
+        {"post_id": "hello-world", "author": "Ada", "email": "ada@example.com", "content": "Lovely post."}))
 
-    post_id: str = ""
-    parent_id: Optional[str] = None
-    author: str = ""
-    email: str = ""
-    url: str = ""
-    content: str = ""
-    post_url: str = ""
-    post_title: str = ""
-    redirect_to: str = ""
-    form_token: str = ""
-    hp: str = ""
+    # The limits below are what /openapi.json states; the validators check them first, in a person's words.
+    post_id: PostId = ""
+    parent_id: Optional[str] = Field(None, description="An approved comment of the same post; empty or 0 = top level")
+    author: Annotated[str, Field(min_length=1, max_length=MAX_AUTHOR, description="1..245 characters after trimming")] = ""
+    email: Annotated[str, Field(min_length=3, max_length=MAX_EMAIL, description="Never shown publicly; at most 100 characters",
+                                json_schema_extra={"format": "email"})] = ""
+    url: Annotated[str, Field(max_length=MAX_URL, description="http(s) only; a bare host gets http://")] = ""
+    content: Content = ""
+    post_url: Annotated[str, Field(max_length=MAX_LINE, description="Permalink of the post; must be on an allowed origin")] = ""
+    post_title: str = Field("", description=f"The page's title; cut to {MAX_POST_TITLE} characters")
+    redirect_to: str = Field("", description="Form only: where to go back to; must be on an allowed origin")
+    form_token: Annotated[str, Field(max_length=MAX_LINE, description="From GET /sites/{site}/form-token")] = ""
+    hp: str = Field("", description="Honeypot: humans leave it empty")
     subscribe_comments: bool = False  # "Notify me of replies" (WordPress's field), confirmed by mail first
 
     @field_validator("subscribe_comments", mode="before")
@@ -157,7 +182,7 @@ class CommentIn(BaseModel):
     @classmethod
     def _one_line(cls, v: Any) -> str:
         v = _clean(v)
-        if len(v) > 2000:
+        if len(v) > MAX_LINE:
             raise ValueError("is too long")
         return v
 
@@ -169,7 +194,7 @@ class CommentIn(BaseModel):
             v = _clean(v)
         except ValueError:
             return ""
-        return v if len(v) <= 2000 else ""
+        return v if len(v) <= MAX_LINE else ""
 
     @field_validator("post_title", mode="before")
     @classmethod
@@ -443,3 +468,116 @@ class EraseRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     email: str = Field(min_length=3, max_length=MAX_EMAIL)  # the same limit as a submission's
+
+
+class PostClosing(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    closed: bool
+
+
+# ---- answers ----------------------------------------------------------------------------------------
+class PublicPage(BaseModel):
+    """Approved comments of a post, oldest first."""
+
+    post_id: str
+    count: int = Field(ge=0)
+    comments: list[PublicComment]
+    next_cursor: Optional[str] = None
+    closed: bool = False  # new comments are refused: the widget says "Comments are closed"
+
+
+class Counts(RootModel[dict[str, Annotated[int, Field(ge=0)]]]):
+    """Approved comment counts by post id."""
+
+
+class SubscriptionView(BaseModel):
+    """A reader's reply-notification subscription, as a person's data export shows it."""
+
+    comment_id: str
+    post_id: str
+    confirmed: bool
+    created_at: str
+
+
+class PersonExport(BaseModel):
+    """Every comment of one email address on the site, in the moderator's full view."""
+
+    email: str
+    comments: list[ModeratorComment]
+    subscriptions: list[SubscriptionView]
+
+
+class PostState(BaseModel):
+    """A post opened or closed by a moderator."""
+
+    post_id: str
+    closed: bool
+
+
+class QueuePage(BaseModel):
+    """One status of the moderation queue, newest first."""
+
+    status: Status
+    comments: list[ModeratorComment]
+    next_cursor: Optional[str] = None
+
+
+class FormToken(BaseModel):
+    form_token: str
+    expires_in: int
+
+
+class BulkResult(BaseModel):
+    """Each id: its new status, `deleted`, or `error: ...`."""
+
+    results: dict[str, str]
+
+
+class OriginCheck(BaseModel):
+    """The widget's question after a blocked call; it carries nothing else."""
+
+    origin_allowed: bool
+
+
+class DiscardDay(BaseModel):
+    day: str
+    total: int = Field(ge=0)
+    reasons: dict[str, int]
+
+
+class ModerationStats(BaseModel):
+    """Tab counts stop at 1,000 (`capped` names those past it); discards are counts only."""
+
+    counts: dict[str, int]
+    capped: list[Status]
+    discarded: list[DiscardDay]
+
+
+class EmptyResult(BaseModel):
+    deleted: int = Field(ge=0)
+    skipped: int = Field(ge=0)
+    next_cursor: Optional[str] = None
+
+
+class EraseResult(BaseModel):
+    erased: int = Field(ge=0)
+
+
+class Error(BaseModel):
+    """Every JSON error of replybox; `fields` on 422, `current` on a stale-version 409."""
+
+    model_config = ConfigDict(extra="allow")
+    error: str
+    message: Optional[str] = None
+    fields: Optional[dict[str, str]] = None
+    current: Optional[ModeratorComment] = None
+
+
+class GatewayError(BaseModel):
+    """An error Chalice / API Gateway answers before replybox runs (e.g. 415 on a JSON-only route)."""
+
+    model_config = ConfigDict(extra="allow")
+    Code: Optional[str] = None
+    Message: Optional[str] = None
+    message: Optional[str] = None

@@ -72,6 +72,15 @@ def preflight(request: Any, slug: str, methods: str) -> Response:
     return Response(body="", status_code=204, headers=headers)
 
 
+def preflights(app: Any, routes: dict[str, str]) -> None:
+    """Register the OPTIONS route of each path, allowing its method and OPTIONS to the site's origins."""
+    for path, method in routes.items():
+        def view(site: str, _methods: str = f"{method}, OPTIONS", **_: str) -> Response:
+            return preflight(app.current_request, site, _methods)
+
+        app.route(path, methods=["OPTIONS"], name=f"preflight {path}")(view)
+
+
 def origin_check(request: Any, site: str) -> Response:
     """{"origin_allowed": bool} for the request's Origin, readable from any page: the widget asks after
     a call the browser blocked (CORS hides why), so it can tell the blog's owner. It says nothing else."""

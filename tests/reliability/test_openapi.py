@@ -118,3 +118,32 @@ def test_importing_the_module_builds_nothing():
         "assert 'chalicelib.models' not in sys.modules, 'models imported at import time'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_a_route_declares_its_contract_once_and_a_route_without_one_is_refused():
+    """The content types Chalice accepts are the declared body's; a route with no contract fails the build."""
+    from chalice import Chalice
+
+    from chalicelib import openapi
+    from chalicelib.api.contract import FORM, JSON, route
+
+    app = Chalice(app_name="contract-test")
+
+    @route(app, "POST", "/sites/{site}/things", tag="comments", body={JSON: "CommentIn", FORM: "CommentForm"}, answers={201: "SubmitResult"})
+    def make_thing(site: str) -> None:
+        """Make a thing."""
+
+    entry = app.routes["/sites/{site}/things"]["POST"]
+    assert entry.content_types == [JSON, FORM]
+    described = openapi.spec(app)["paths"]["/sites/{site}/things"]["post"]
+    assert described["summary"] == "Make a thing"
+    assert set(described["responses"]) == {"201", "415"}  # Chalice refuses other content types itself
+
+    @app.route("/plain", methods=["GET"])
+    def plain() -> None:
+        """Not declared."""
+
+    openapi.spec.cache_clear()
+    with pytest.raises(LookupError, match="GET /plain has no contract"):
+        openapi.spec(app)
+    openapi.spec.cache_clear()
