@@ -112,3 +112,19 @@ BUSINESS_NAME = re.compile(
     r"repair|cleaning|movers|plumbing|lawyers?|attorneys?|dentist|clinic|pharmacy|insurance|tours|travels?|"
     r"rentals?|escorts?|dating|crypto|bitcoin|forex|trading|academy|institute|training)\b"
 )
+
+# What a comment needs to promote anything when it has no link: a place to go, an act to do, a
+# thing to get, a way to make contact ("check out my channel", "search 'Dizzy X'", "free gift card",
+# "WhatsApp me"). A comment with none of these and no link, website or phone number sells nothing.
+PROMOTION = re.compile(
+    r"\b(?:channel|subscrib\w*|subs|followers|views|likes|playlist|download\w*|free|money|cash|earn\w*|prize|"
+    r"giveaway|win|winner|price|prices|pricing|buy|sale|discount|promo|coupon|bonus|paypal|gift ?cards?|whatsapp|"
+    r"telegram|wechat|kakao|viber|skype|instagram|facebook|tiktok|twitter|snapchat|contact (?:me|us)|"
+    r"call (?:me|us)|e-?mail me|dm me|message me)\b"
+    r"|\b(?:my|our) (?:new |own )?(?:site|website|web site|page|blog|channel|profile|videos?|music|songs?|tracks?|"
+    r"album|app|game|shop|store|business|company|products?|services?|comment)\b"
+    r"|\b(?:check(?:ed|ing)? (?:me|my|our|us|out|'?em|them|it out|this out)|visit|click|follow (?:me|us)|"
+    r"search (?:for )?[\"“']|search up|google|type in|watch|thumbs up|like (?:this|my|please)|(?:please|see and) share|share (?:this|it|my)|hit me up|look (?:\w+ ){0,2}up|w w w|raps?|rapper|songs?|music|producer|youtuber|"
+    r"gamer|gaming|vids?|beats|mixtape|remix|newest)\b"
+)
+EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[a-z]{2,24}\b")

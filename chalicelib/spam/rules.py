@@ -33,6 +33,7 @@ SOLICITATION_POINTS = 3.5  # asking readers to act for the author: holds alone, 
 MAX_LINKS = 2  # WordPress's comment_max_links default: this many links holds a comment
 LONE_LINK_WORDS = 12  # one link in fewer words than this: the link is the message (most video spam)
 LONE_LINK_POINTS = 0.6  # under hold even without a form token; counts toward a block with another family
+TWO_LINKS_POINTS = 0.6  # two plain URLs: under hold with a missing form token, counts toward a block
 LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence
 
 # The shipped 62k-key community list has many short fragments and everyday phrases: each matched key
@@ -82,6 +83,11 @@ def community_list_points(matches) -> float:
 CLASSIFIER_HOLD_AT = 0.6
 CLASSIFIER_SPAM_AT = 0.95
 CLASSIFIER_RANGE = (-0.5, 4.0)  # "reads fine" must not undo what the WordPress-style rules hold
+# A comment that promotes nothing (Comment.promotes: no link, website, contact or offer) cannot
+# profit its sender, so wording alone never holds it: thank-you notes and questions read "spammy"
+# to a model trained on template praise. Under hold with a missing form token (0.3) and a weak
+# community-list key (0.1).
+CLASSIFIER_NOTHING_PROMOTED_MAX = 0.5
 
 # Site-learned mean log-odds E become points: SLOPE * E beyond a dead zone, clamped.
 LEARNED_SLOPE = 7.0
@@ -97,7 +103,7 @@ SALES_WORDS = frozenset(
 _SOLICITATIONS = tuple(
     (label, re.compile(pattern))
     for label, pattern in (
-        ("check out my ...", r"\b(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
+        ("check out my ...", r"(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi’ll )(?<!\bi )\b(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
                              r"pull request|pr|changes|fix|patch|results|notes|comment|answer|attempt|solution|understanding))|"
                              r"\bcheck (?:my|our) (?:channel|videos?|music|songs?|profile|page|playlist)\b"),
         ("watch my ...", r"\b(?:watch|see|hear|listen to|look at|view) (?:my|our) (?:new |latest |first )?"
@@ -148,6 +154,17 @@ class Comment:
         flat = self.flat
         return flat if len(flat) <= 5000 else f"{flat[:4000]} {flat[-1000:]}"
 
+    @cached_property
+    def promotes(self) -> bool:
+        """Whether the comment could promote anything: a link, a website, a phone number or email
+        address, or words that point somewhere or offer something (phrases.PROMOTION)."""
+        s = self.submission
+        text = f"{s.author[:200].lower()} {self.flat_ends}"
+        return bool(
+            s.url.strip() or self.prepared.links or phrases.PHONE.search(text)
+            or phrases.EMAIL_ADDRESS.search(text) or phrases.PROMOTION.search(text)
+        )
+
 
 Rule = Callable[[Comment], Iterator[Reason]]
 
@@ -187,9 +204,13 @@ def links(c: Comment) -> Iterator[Reason]:
             yield Reason("lone-link", LONE_LINK_POINTS, f"a link with {len(words(rest))} word(s) around it")
     if count >= LINK_STUFFING:
         yield Reason("link-stuffing", c.site.thresholds.spam, f"{count} links in one comment (a link farm's, not a reader's)")
-    elif count >= MAX_LINKS:
+    elif count > MAX_LINKS:
         points = min(1.5 + 0.5 * (count - MAX_LINKS), 5.0)
         yield Reason("links", points, f"{count} links (WordPress holds at {MAX_LINKS})")
+    elif count == MAX_LINKS:
+        # WordPress counts <a href> tags only (html-links holds two of those); two plain URLs are
+        # most often a reader citing docs, so they only add to other evidence.
+        yield Reason("links", TWO_LINKS_POINTS, f"{count} links (a hint: readers cite docs too)")
 
 
 def link_markup(c: Comment) -> Iterator[Reason]:
@@ -416,6 +437,9 @@ def classifier(c: Comment) -> Iterator[Reason]:
         return
     log_odds, terms = model.score_terms(c.submission.content)
     points = classifier_points(log_odds)
+    capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and not c.promotes
+    if capped:
+        points = CLASSIFIER_NOTHING_PROMOTED_MAX
     if abs(points) < 0.05:
         return
     percent = round(100 * _sigmoid(log_odds))
@@ -423,6 +447,8 @@ def classifier(c: Comment) -> Iterator[Reason]:
         shown = ", ".join(f"'{phrase}'" for phrase in _telling_phrases(terms))
         manner = "reads like spam" if percent >= 50 else "has some spam-like wording"
         detail = f"the text {manner} ({percent}% by the classifier)" + (f": {shown}" if shown else "")
+        if capped:
+            detail += "; capped, since it links, names and offers nothing"
     else:
         detail = f"the text reads like an ordinary comment ({percent}% spam by the classifier)"
     yield Reason("classifier", points, detail)

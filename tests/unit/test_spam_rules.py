@@ -54,12 +54,17 @@ def test_submitting_faster_than_a_human_types_is_held():
     assert "too-fast" not in rules_of(evaluate(Submission(content=PLAIN, form_token="valid", form_age=3.5)))
 
 
-def test_two_links_hold_like_wordpress_comment_max_links():
+def test_links_hold_like_wordpress_comment_max_links_counting_anchor_tags():
     one = evaluate(Submission(content=PLAIN + " More at https://example.org/back", **HUMAN))
     two = evaluate(Submission(content=PLAIN + " https://example.org/a and https://example.net/b", **HUMAN))
+    three = evaluate(Submission(content=PLAIN + " https://example.org/a, https://example.net/b, https://example.com/c", **HUMAN))
+    anchors = evaluate(Submission(content=PLAIN + ' <a href="https://example.org/a">a</a> <a href="https://example.net/b">b</a>', **HUMAN))
     assert "links" not in rules_of(one)
-    assert rules_of(two)["links"].detail == "2 links (WordPress holds at 2)"
-    assert two.decision != "approve"
+    # WordPress counts <a href> tags: two of those hold; two plain URLs are a reader citing docs, a hint.
+    assert rules_of(two)["links"].score < Thresholds().hold and two.decision == "approve"
+    assert rules_of(three)["links"].detail == "3 links (WordPress holds at 2)"
+    assert three.decision != "approve"
+    assert anchors.decision != "approve"
 
 
 def test_bbcode_and_html_link_markup_are_named():
