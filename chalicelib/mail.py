@@ -7,7 +7,7 @@ to that comment is APPROVED (INSERT or MODIFY whose new image is approved), the 
 reader once per reply, naming the replier by display name only, with RFC 8058 one-click
 unsubscribe (`List-Unsubscribe` + `List-Unsubscribe-Post`) and the same link as a GET-then-POST page.
 
-Items (see storage.py's table):
+Items (see chalicelib/storage's table):
 - `SUB#{site}#{comment id}` / `SUB`: `email`, `email_hash` (gsi3: erase and export find it), `confirmed`,
   `post_id`, `post_url`, `author`; TTL 7 days until confirmed, none after. Written once per
   subscribing comment, read once per approved reply to it: well under any key's limit at a viral post.

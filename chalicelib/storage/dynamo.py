@@ -1,430 +1,59 @@
-"""All DynamoDB access: one table, its keys and indexes, and the store (DynamoStore) that reads and writes it.
-
-One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
-
-| item                     | pk                              | sk            | indexes                                   |
-|--------------------------|---------------------------------|---------------|-------------------------------------------|
-| site settings            | SITE#{site}                     | SITE          |                                           |
-| site's learned spam stats| SITE#{site} (before the parts;  | LEARNED       | (read and summed in, never written now)   |
-|                          | still summed in)                |               |                                           |
-| learned stats, one part  | LEARNED#{site}#{0-63}           | LEARNED       | (a bucket's counters by its number % 64)  |
-| trusted name + email     | TRUST#{site}#{ah}               | TRUST         | email                                     |
-| token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
-| moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
-| comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
-|                          |                                 |               | (TTL while spam/trash: spam retention)    |
-| comment's IP + UA        | COMMENT#{site}#{id}             | NET           | (TTL: the site's retention, never after   |
-|                          |                                 |               | its comment's)                            |
-| approved count of a post | POST#{site}#{post} (before      | COUNT         | (read, never written now: the shards are) |
-|                          | shards; still summed)           |               |                                           |
-| approved count, one shard| COUNT#{site}#{post}#{0-7}       | COUNT         | (the count is the sum of the shards)      |
-| duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
-| flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
-| idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
-| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
-| spam memory (email / IP /| MEMORY#{site}#E#{eh} / #I#{ih} /| MEMORY        | (TTL: the site's spam_memory_days, 90,    |
-| link domain), `marks`    | #D#{keyed hash of the domain}   |               | renewed by each new mark)                 |
-| imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
-| post state (closed, first)| POST#{site}#{post}             | META          | public (gsi1sk `!META`: first in the post)|
-| discards of a day (shard)| DISCARDS#{site}#{day}#{0-9}     | DISCARDS      | (TTL: 8 days)                             |
-| reply subscription       | SUB#{site}#{comment id}         | SUB           | email (TTL 7 days until confirmed)        |
-| readers' mails of a day  | MAILCAP#{site}#{day}            | MAILCAP       | (TTL: 2 days); `sent` under the daily cap |
-| reader mail sent         | MAILED#{site}#{kind}#{id}       | MAILED        | (TTL: 7 days)                             |
-
-A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
-added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
-it, all of a site's discards of a day: at 1,000 discarded comments/s that is 1,000 writes/s on one day,
-over a partition's 1,000 WCU/s, so each write picks one of 10 shards at random (about 100 writes/s a
-key) and the 7-day view reads all 70 keys in one BatchGetItem. A throttled counter write is dropped,
-never the answer (a bot must not learn it was caught).
-
-`eh` is the keyed hash of the normalized email, `ih` of the IP: no key holds either in the clear (nor
-a domain: the memory keys it by a keyed hash, and a comment's `spam_marks` lists those keys). `ah`
-is the keyed hash of `eh` plus the normalized author name (WordPress trusts the pair: the same email
-under another name is not trusted).
-`id` is a ULID, so ids sort by time.
-
-Global secondary indexes, all sparse:
-- `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
-  public fields only, so the index behind public pages never holds an email.
-- `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-7} (the shard from the id), `gsi2sk` = id; every comment.
-  Projects all. A status's queue is the newest-first merge of its 8 shards (`list_queue`).
-- `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
-  guards, idempotent answers, trust records. Keys only: it serves erasure.
-
-| access pattern                          | served by                                                   |
-|-----------------------------------------|-------------------------------------------------------------|
-| submission: site, trust, learned, parent| one BatchGetItem (site skipped while cached); the parent is |
-| (or its ORIGIN item), the post's META,  | read by id, or by its ORIGIN item when named by old number; |
-| spam memory (email, IP, <= 5 domains)   | the comment's MEMORY keys (well under BatchGetItem's 100)   |
-| submission: store comment + guards      | one TransactWriteItems (conditions enforce dup/flood/idem)  |
-| idempotent replay                       | GetItem IDEM                                                |
-| public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
-| counts of posts                         | BatchGetItem COUNT items (each post's 8 shards + the old one)|
-| moderation queue by status, newest first| Query `queue` on each shard's gsi2pk (ids before the cursor),|
-|                                         | descending, merged + BatchGetItem NET and                   |
-|                                         | the replies' parents                                        |
-| tab counts (moderator page)             | Query `queue` on each shard, Select=COUNT, stops past 1,000 |
-| empty spam / trash                      | Query `queue` page by page, a delete transaction per comment|
-| discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
-| one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
-| moderation action                       | TransactWriteItems: conditional Update on version + count,  |
-|                                         | trust, learned stats, the guard's and NET item's TTL,       |
-|                                         | spam memory (ADD marks on spam, taken back on ham)          |
-| delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
-| erase an email                          | Query `email` on gsi3pk, then a transaction per comment,    |
-|                                         | then DeleteItem of its legacy trust, flood and MEMORY E#    |
-| token check                             | GetItem TOKEN#{hash}                                        |
-| stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
-| revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
-| import: comments of a file              | TransactWriteItems of up to 20 comments (conditional puts of |
-|                                         | COMMENT + ORIGIN, NET, one ADD per post's COUNT)            |
-| export of a site / of one email         | Query `queue` per status / Query `email` + GetItem each     |
-
-Per-key rates at a viral post (1,000 comments/s, 100,000 views/s; `bench/hotkeys.py` measures them):
-every submission writes a queue index entry (~1.3 KB, 2 WCU): 2,000 WCU/s on one key would be twice a
-partition's limit, so the queue is sharded 8 ways by id (~300 WCU/s a shard with the approvals'
-moves). Approvals (~250/s) add to the post's count in their transaction (2 WCU): on 8 shards chosen
-at random that is ~60 WCU/s a shard, where one COUNT item took 500. Trust records have a partition
-each (`TRUST#...`): under `SITE#{site}` every submission's read and every approval's write landed on
-the site's one partition, beside its settings and LEARNED. LEARNED is read whole (65 keys, BatchGetItem)
-once per warm function a minute, not per comment; a spam/ham decision ADDs to the parts its ≤ 64 keys
-fall in, each its own partition of ≤ 2.3 KB at the cap, where one 137 KB item took ~280 WCU per
-decision on the site's partition. ORIGIN items are written once by
-the importer and read only by a reply naming an old number (inside the submission's one
-BatchGetItem); a post's META item is read by every submission to it (reads scale: one item, strongly
-consistent reads at 1,000/s are within a partition's 3,000 RCU) and written only when a moderator
-opens or closes the post, or once by the post's first comment. A MEMORY item is read by every
-submission that carries its email, IP or domain: one spammer's, or one domain linked from every
-comment of the post, at up to 1,000 eventually consistent reads/s (500 RCU, a sixth of a partition's
-3,000); it is written only by moderators' spam/ham marks (one ADD per mark, bulk included: at most
-100 per bulk call). A TRUST item is read by its author's submissions only and written on approval/spam.
-Readers' mails (chalicelib/mail.py): a SUB item is written once with its comment (in the submission's
-transaction) and read by each approved reply to that one comment; MAILED markers are one put per
-mail. MAILCAP#{site}#{day} takes one conditional ADD per mail from the stream handler only, which
-reads a stream shard one record at a time (well under 1,000 WCU/s however viral the post), and a
-warm handler stops asking once it saw the day's cap reached.
-No Scan anywhere.
-"""
+"""DynamoStore: every read and write of the table, through a low-level boto3 client."""
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .errors import (
+from ..errors import (
     ConflictError,
     DuplicateError,
     FloodError,
     NotFoundError,
     StorageUnavailableError,
 )
+from .codec import merged_learned, site_from_item, comment_from_item, comment_item, marshal, trust_item, unmarshal
+from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
+from .schema import (
+    COUNT_SHARDS,
+    DISCARD_SHARDS,
+    EMAIL_INDEX,
+    IDEMPOTENCY_SECONDS,
+    LEARNED_PARTS,
+    META_INDEX_SET,
+    PUBLIC_INDEX,
+    QUEUE_INDEX,
+    QUEUE_SHARDS,
+    TTL_ATTRIBUTE,
+    meta_index_values,
+    comment_key,
+    count_key,
+    discards_key,
+    duplicate_key,
+    email_pk,
+    flood_key,
+    idempotency_key,
+    learned_key,
+    learned_part_key,
+    learned_part,
+    memory_key,
+    network_key,
+    notified_key,
+    origin_key,
+    post_meta_key,
+    public_pk,
+    queue_pk,
+    queue_shard,
+    site_key,
+    table_schema,
+    token_key,
+    token_name_key,
+    trust_key,
+)
+
+if TYPE_CHECKING:
+    from ..models import Comment, Site
 
-if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not for the stream handler
-    from .models import Comment, Site
 
-PUBLIC_INDEX = "public"
-QUEUE_INDEX = "queue"
-EMAIL_INDEX = "email"
-PUBLIC_FIELDS = [
-    "id", "parent_id", "author", "url", "avatar", "content", "created_at", "origin_id", "moderator",
-    "closed", "first_comment_at",  # of a post's META item, which leads the post's partition
-]  # `moderator` joined later: a table made before it needs its public index re-created to show the badge
-IDEMPOTENCY_SECONDS = 24 * 3600
-TTL_ATTRIBUTE = "expires_at"
-
-
-def table_schema() -> dict:
-    """The table as data (CreateTable's arguments but its name): what `create_table` creates and what
-    the deploy template declares, so the two cannot drift apart."""
-    attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
-    return {
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in attrs],
-        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        "GlobalSecondaryIndexes": [
-            _index(PUBLIC_INDEX, "gsi1", {"ProjectionType": "INCLUDE", "NonKeyAttributes": PUBLIC_FIELDS}),
-            _index(QUEUE_INDEX, "gsi2", {"ProjectionType": "ALL"}),
-            _index(EMAIL_INDEX, "gsi3", {"ProjectionType": "KEYS_ONLY"}),
-        ],
-    }
-
-
-# ---- keys -------------------------------------------------------------------------------------
-def site_key(site: str) -> dict:
-    return {"pk": f"SITE#{site}", "sk": "SITE"}
-
-
-def learned_key(site: str) -> dict:
-    """The site's LEARNED counts as one item, as they were kept before the parts (still read, summed in)."""
-    return {"pk": f"SITE#{site}", "sk": "LEARNED"}
-
-
-LEARNED_PARTS = 64  # see the LEARNED parts above
-
-
-def learned_part_key(site: str, part: int) -> dict:
-    return {"pk": f"LEARNED#{site}#{part}", "sk": "LEARNED"}
-
-
-def learned_part(attribute: str) -> int:
-    """The part a LEARNED counter lives in: a bucket's by its number ("s#1f3a"), the document counts in 0."""
-    prefix, _, bucket = attribute.partition("#")
-    try:
-        return int(bucket, 16) % LEARNED_PARTS if prefix in ("s", "h") else 0
-    except ValueError:
-        return 0
-
-
-def trust_key(site: str, author_hash: str) -> dict:
-    """A partition of its own: read by every submission, written by approvals (not the site's partition)."""
-    return {"pk": f"TRUST#{site}#{author_hash}", "sk": "TRUST"}
-
-
-def trust_item(site: str, author_hash: str, email_hash: str, since: str) -> dict:
-    return {
-        **trust_key(site, author_hash),
-        "since": since,
-        "gsi3pk": email_pk(site, email_hash),  # erasure finds it by the email alone
-        "gsi3sk": f"TRUST#{author_hash}",
-    }
-
-
-def token_key(token_hash: str) -> dict:
-    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
-
-
-def token_name_key(site: str, name: str) -> dict:
-    return {"pk": f"SITE#{site}", "sk": f"TOKENNAME#{name}"}
-
-
-def comment_key(site: str, comment_id: str) -> dict:
-    return {"pk": f"COMMENT#{site}#{comment_id}", "sk": "COMMENT"}
-
-
-def network_key(site: str, comment_id: str) -> dict:
-    return {"pk": f"COMMENT#{site}#{comment_id}", "sk": "NET"}
-
-
-COUNT_SHARDS = 8  # see the COUNT items above
-QUEUE_SHARDS = 8  # see the queue index above
-
-
-def count_key(site: str, post_id: str, shard: int | None = None) -> dict:
-    """One shard of a post's approved count; without a shard, the single item counts had before."""
-    if shard is None:
-        return {"pk": f"POST#{site}#{post_id}", "sk": "COUNT"}
-    return {"pk": f"COUNT#{site}#{post_id}#{shard}", "sk": "COUNT"}
-
-
-def duplicate_key(site: str, post_id: str, digest: str) -> dict:
-    return {"pk": f"DUP#{site}#{post_id}#{digest}", "sk": "GUARD"}
-
-
-def flood_key(site: str, kind: str, digest: str) -> dict:
-    return {"pk": f"FLOOD#{site}#{kind}#{digest}", "sk": "GUARD"}
-
-
-def memory_key(site: str, tag: str) -> dict:
-    """A spam-memory item; `tag` is E#{eh}, I#{ih} or D#{keyed hash of a domain}."""
-    return {"pk": f"MEMORY#{site}#{tag}", "sk": "MEMORY"}
-
-
-def idempotency_key(site: str, digest: str) -> dict:
-    return {"pk": f"IDEM#{site}#{digest}", "sk": "IDEM"}
-
-
-def notified_key(site: str, comment_id: str, version: int) -> dict:
-    return {"pk": f"NOTIFIED#{site}#{comment_id}#{version}", "sk": "NOTIFIED"}
-
-
-def origin_key(site: str, origin_id: str) -> dict:
-    return {"pk": f"ORIGIN#{site}#{origin_id}", "sk": "ORIGIN"}
-
-
-def post_meta_key(site: str, post_id: str) -> dict:
-    return {"pk": f"POST#{site}#{post_id}", "sk": "META"}
-
-
-DISCARD_SHARDS = 10  # see the DISCARDS item above
-
-
-def discards_key(site: str, day: str, shard: int) -> dict:
-    return {"pk": f"DISCARDS#{site}#{day}#{shard}", "sk": "DISCARDS"}
-
-
-def public_pk(site: str, post_id: str) -> str:
-    return f"POST#{site}#{post_id}"
-
-
-def queue_pk(site: str, status: str, shard: int) -> str:
-    return f"QUEUE#{site}#{status}#{shard}"
-
-
-def queue_shard(comment_id: str) -> int:
-    """The queue shard of a comment: fixed by its id (crc32: the same in every process)."""
-    import zlib
-
-    return zlib.crc32(comment_id.encode("ascii")) % QUEUE_SHARDS
-
-
-def email_pk(site: str, email_hash: str) -> str:
-    return f"EMAIL#{site}#{email_hash}"
-
-
-# ---- (de)serialization --------------------------------------------------------------------------
-def _to_ddb(value: Any) -> dict:
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, (int, float, Decimal)):
-        return {"N": str(Decimal(str(value)))}
-    if isinstance(value, dict):
-        return {"M": {str(k): _to_ddb(v) for k, v in value.items()}}
-    if isinstance(value, (list, tuple)):
-        return {"L": [_to_ddb(v) for v in value]}
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _from_ddb(value: dict) -> Any:
-    (kind, inner), = value.items()
-    if kind == "S":
-        return inner
-    if kind == "N":
-        number = Decimal(inner)
-        return int(number) if number == number.to_integral_value() and "." not in inner else float(number)
-    if kind == "BOOL":
-        return inner
-    if kind == "NULL":
-        return None
-    if kind == "M":
-        return {k: _from_ddb(v) for k, v in inner.items()}
-    if kind == "L":
-        return [_from_ddb(v) for v in inner]
-    if kind == "SS":
-        return set(inner)
-    raise TypeError(f"unexpected DynamoDB type {kind}")
-
-
-def marshal(item: dict) -> dict:
-    return {k: _to_ddb(v) for k, v in item.items() if v is not None}
-
-
-def unmarshal(item: dict) -> dict:
-    return {k: _from_ddb(v) for k, v in item.items()}
-
-
-# ---- what the store takes and gives -----------------------------------------------------------------
-class SubmissionContext:
-    """What one BatchGetItem brings back for a submission."""
-
-    def __init__(
-        self,
-        site: Site | None,
-        trusted: bool,
-        learned: dict | None,
-        parent: Comment | None,
-        parent_origin: dict | None = None,
-        post_state: dict | None = None,
-        memory: dict[str, dict] | None = None,
-    ):
-        self.site = site
-        self.trusted = trusted
-        self.learned = learned
-        self.parent = parent
-        self.parent_origin = parent_origin  # ORIGIN item when the parent was named by its old number
-        self.post_state = post_state or {}  # the post's META item: closed, first_comment_at
-        self.memory = memory or {}  # spam-memory tag -> its item ({"marks", "expires_at"}), where found
-
-
-class Guards:
-    """The conditional items written with a comment: they make dup/flood/idempotency race-free."""
-
-    def __init__(
-        self,
-        *,
-        now: float,
-        duplicate_digest: str,
-        email_hash: str,
-        flood_seconds: int,
-        ip_hash: str | None,
-        idempotency_digest: str | None = None,
-        idempotent_answer: dict | None = None,
-        request_digest: str | None = None,
-        ip: str = "",
-        user_agent: str = "",
-        retention_days: int = 30,
-        first_comment: bool = False,
-        email_flood_held: bool = False,
-        subscription: dict | None = None,
-    ):
-        self.now = now
-        self.duplicate_digest = duplicate_digest
-        self.email_hash = email_hash
-        self.flood_seconds = flood_seconds
-        self.ip_hash = ip_hash
-        self.idempotency_digest = idempotency_digest
-        self.idempotent_answer = idempotent_answer
-        self.request_digest = request_digest  # what the key is bound to: a reuse with another body is refused
-        self.ip = ip
-        self.user_agent = user_agent
-        self.retention_days = retention_days
-        self.first_comment = first_comment  # the post has no first_comment_at yet: this write sets it
-        # True once the service held the comment for its email's flood: the guard is then just renewed.
-        self.email_flood_held = email_flood_held
-        self.subscription = subscription  # the unconfirmed SUB item of "Notify me of replies" (chalicelib/mail.py)
-
-
-class Effects:
-    """What a moderation action changes beside the comment itself."""
-
-    def __init__(
-        self,
-        *,
-        count_delta: int = 0,
-        trust: str | None = None,  # "grant" | "revoke"
-        author_hash: str = "",  # whose trust: the keyed hash of the comment's email and name
-        learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
-        duplicate_digest: str | None = None,  # the comment's expiry changed: its guard follows it
-        memory: dict[str, int] | None = None,  # spam-memory tag -> delta on its marks
-        memory_expires_at: int = 0,  # when a spam-memory item that gets a mark expires
-    ):
-        self.count_delta = count_delta
-        self.trust = trust
-        self.author_hash = author_hash
-        self.learn = learn or {}
-        self.duplicate_digest = duplicate_digest
-        self.memory = memory or {}
-        self.memory_expires_at = memory_expires_at
-
-
-class ImportEntry:
-    """One imported comment and, when it is still within the site's retention, its IP and user agent."""
-
-    def __init__(self, comment: Comment, network: dict | None = None):
-        self.comment = comment
-        self.network = network  # {"ip", "user_agent", "expires_at"}
-
-
-class EmailFlooded(Exception):
-    """Only the email's flood guard refused the comment. The service holds it for a moderator and
-    writes again rather than answer 429, which would confirm that a stranger's address commented."""
-
-
-class IdempotentReplay(Exception):
-    """The Idempotency-Key was used before; `answer` is what was answered then, `request` the digest
-    of the request it answered (None for a record older than that field)."""
-
-    def __init__(self, answer: dict, request: str | None = None):
-        super().__init__("idempotent replay")
-        self.answer = answer
-        self.request = request
-
-
-# ---- DynamoDB ---------------------------------------------------------------------------------------
 _RETRYABLE = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -434,29 +63,6 @@ _RETRYABLE = {
     "TransactionInProgressException",
     "LimitExceededException",
 }
-
-
-def comment_item(comment: Comment) -> dict:
-    """The COMMENT item of a comment, with the index keys its status calls for."""
-    data = comment.model_dump(exclude={"ip", "user_agent", "network_expires_at"})
-    data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
-    data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status, queue_shard(comment.id)), comment.id
-    if comment.email_hash:  # an imported comment may have no email (anonymous Disqus posts)
-        data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
-    if comment.status == "approved":
-        data["gsi1pk"], data["gsi1sk"] = public_pk(comment.site, comment.post_id), comment.id
-    return data
-
-
-def comment_from_item(item: dict, network: dict | None = None) -> Comment:
-    from .models import Comment
-
-    data = {k: v for k, v in item.items() if not k.startswith("gsi") and k not in ("pk", "sk")}
-    if network:
-        data["ip"] = network.get("ip", "")
-        data["user_agent"] = network.get("user_agent", "")
-        data["network_expires_at"] = network.get("expires_at")
-    return Comment.model_validate(data)
 
 
 class DynamoStore:
@@ -520,7 +126,7 @@ class DynamoStore:
 
     def get_site(self, slug: str) -> Site | None:
         item = self._call("get_item", TableName=self.table, Key=marshal(site_key(slug))).get("Item")
-        return _site_from_item(unmarshal(item)) if item else None
+        return site_from_item(unmarshal(item)) if item else None
 
     # -- submission --
     def load_submission_context(
@@ -555,9 +161,9 @@ class DynamoStore:
         site_item = by_sk.get(tuple(site_key(site).values()))
         parent_item = by_sk.get(tuple(parent_key.values())) if parent_key else None
         return SubmissionContext(
-            site=_site_from_item(site_item) if site_item else None,
+            site=site_from_item(site_item) if site_item else None,
             trusted=tuple(trust_key(site, author_hash).values()) in by_sk,
-            learned=_merged_learned(by_sk, site) if with_learned else None,
+            learned=merged_learned(by_sk, site) if with_learned else None,
             parent=comment_from_item(parent_item) if parent_item and not by_number else None,
             parent_origin=parent_item if by_number else None,
             post_state=by_sk.get(tuple(post_meta_key(site, post_id).values())) if post_id else None,
@@ -679,7 +285,7 @@ class DynamoStore:
                         "Key": marshal(post_meta_key(comment.site, comment.post_id)),
                         "UpdateExpression": f"SET first_comment_at = if_not_exists(first_comment_at, :t), {META_INDEX_SET}",
                         "ExpressionAttributeValues": marshal(
-                            {":t": comment.created_at, **_meta_index_values(comment.site, comment.post_id)}
+                            {":t": comment.created_at, **meta_index_values(comment.site, comment.post_id)}
                         ),
                     }
                 }
@@ -869,7 +475,7 @@ class DynamoStore:
     def reshard_queue(self, site: str) -> int:
         """Move comments indexed under the unsharded queue key (QUEUE#{site}#{status}, before the
         shards) onto their shard; returns how many. A Query on the old key each page: no Scan."""
-        from .models import STATUSES
+        from ..models import STATUSES
 
         moved = 0
         for status in STATUSES:
@@ -1198,7 +804,7 @@ class DynamoStore:
                 TableName=self.table,
                 Key=marshal(post_meta_key(site, post_id)),
                 UpdateExpression=f"SET closed = :c, {META_INDEX_SET}",
-                ExpressionAttributeValues=marshal({":c": closed, **_meta_index_values(site, post_id)}),
+                ExpressionAttributeValues=marshal({":c": closed, **meta_index_values(site, post_id)}),
             )
         if first_comment_at:
             from botocore.exceptions import ClientError
@@ -1210,7 +816,7 @@ class DynamoStore:
                     Key=marshal(post_meta_key(site, post_id)),
                     UpdateExpression=f"SET first_comment_at = :t, {META_INDEX_SET}",
                     ConditionExpression="attribute_not_exists(first_comment_at) OR first_comment_at > :t",
-                    ExpressionAttributeValues=marshal({":t": first_comment_at, **_meta_index_values(site, post_id)}),
+                    ExpressionAttributeValues=marshal({":t": first_comment_at, **meta_index_values(site, post_id)}),
                 )
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
@@ -1258,46 +864,6 @@ class DynamoStore:
 
 def _error_code(exc: Any) -> str:
     return exc.response.get("Error", {}).get("Code", "")
-
-
-# A post's META item sits in the public index ahead of the post's comments ("!" sorts before every
-# ULID character), so the first page of a listing reads the closed state in the same Query.
-META_INDEX_SET = "gsi1pk = :gpk, gsi1sk = :gsk"
-
-
-def _meta_index_values(site: str, post_id: str) -> dict:
-    return {":gpk": public_pk(site, post_id), ":gsk": "!META"}
-
-
-def _index(name: str, prefix: str, projection: dict) -> dict:
-    return {
-        "IndexName": name,
-        "KeySchema": [
-            {"AttributeName": f"{prefix}pk", "KeyType": "HASH"},
-            {"AttributeName": f"{prefix}sk", "KeyType": "RANGE"},
-        ],
-        "Projection": projection,
-    }
-
-
-def _merged_learned(by_key: dict, site: str) -> dict | None:
-    """The site's LEARNED counters: the parts and the item from before them, added up; None if none."""
-    merged: dict[str, int] = {}
-    found = False
-    for key in (learned_key(site), *(learned_part_key(site, n) for n in range(LEARNED_PARTS))):
-        item = by_key.get(tuple(key.values()))
-        if item:
-            found = True
-            for name, value in item.items():
-                if name not in ("pk", "sk") and isinstance(value, (int, float)):
-                    merged[name] = merged.get(name, 0) + int(value)
-    return merged if found else None
-
-
-def _site_from_item(item: dict) -> Site:
-    from .models import Site
-
-    return Site.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
 
 
 def _reasons_from_message(message: str, count: int) -> list[dict]:

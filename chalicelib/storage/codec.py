@@ -1,0 +1,106 @@
+"""The item codec: DynamoDB attribute values <-> Python values, and items <-> models."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .schema import LEARNED_PARTS, comment_key, email_pk, learned_key, learned_part_key, public_pk, queue_pk, queue_shard, trust_key
+
+if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not for the stream handler
+    from ..models import Comment, Site
+
+
+def _to_ddb(value: Any) -> dict:
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, (int, float, Decimal)):
+        return {"N": str(Decimal(str(value)))}
+    if isinstance(value, dict):
+        return {"M": {str(k): _to_ddb(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return {"L": [_to_ddb(v) for v in value]}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _from_ddb(value: dict) -> Any:
+    (kind, inner), = value.items()
+    if kind == "S":
+        return inner
+    if kind == "N":
+        number = Decimal(inner)
+        return int(number) if number == number.to_integral_value() and "." not in inner else float(number)
+    if kind == "BOOL":
+        return inner
+    if kind == "NULL":
+        return None
+    if kind == "M":
+        return {k: _from_ddb(v) for k, v in inner.items()}
+    if kind == "L":
+        return [_from_ddb(v) for v in inner]
+    if kind == "SS":
+        return set(inner)
+    raise TypeError(f"unexpected DynamoDB type {kind}")
+
+
+def marshal(item: dict) -> dict:
+    return {k: _to_ddb(v) for k, v in item.items() if v is not None}
+
+
+def unmarshal(item: dict) -> dict:
+    return {k: _from_ddb(v) for k, v in item.items()}
+
+
+def comment_item(comment: Comment) -> dict:
+    """The COMMENT item of a comment, with the index keys its status calls for."""
+    data = comment.model_dump(exclude={"ip", "user_agent", "network_expires_at"})
+    data["pk"], data["sk"] = comment_key(comment.site, comment.id).values()
+    data["gsi2pk"], data["gsi2sk"] = queue_pk(comment.site, comment.status, queue_shard(comment.id)), comment.id
+    if comment.email_hash:  # an imported comment may have no email (anonymous Disqus posts)
+        data["gsi3pk"], data["gsi3sk"] = email_pk(comment.site, comment.email_hash), comment.id
+    if comment.status == "approved":
+        data["gsi1pk"], data["gsi1sk"] = public_pk(comment.site, comment.post_id), comment.id
+    return data
+
+
+def comment_from_item(item: dict, network: dict | None = None) -> Comment:
+    from ..models import Comment
+
+    data = {k: v for k, v in item.items() if not k.startswith("gsi") and k not in ("pk", "sk")}
+    if network:
+        data["ip"] = network.get("ip", "")
+        data["user_agent"] = network.get("user_agent", "")
+        data["network_expires_at"] = network.get("expires_at")
+    return Comment.model_validate(data)
+
+
+def trust_item(site: str, author_hash: str, email_hash: str, since: str) -> dict:
+    return {
+        **trust_key(site, author_hash),
+        "since": since,
+        "gsi3pk": email_pk(site, email_hash),  # erasure finds it by the email alone
+        "gsi3sk": f"TRUST#{author_hash}",
+    }
+
+
+def merged_learned(by_key: dict, site: str) -> dict | None:
+    """The site's LEARNED counters: the parts and the item from before them, added up; None if none."""
+    merged: dict[str, int] = {}
+    found = False
+    for key in (learned_key(site), *(learned_part_key(site, n) for n in range(LEARNED_PARTS))):
+        item = by_key.get(tuple(key.values()))
+        if item:
+            found = True
+            for name, value in item.items():
+                if name not in ("pk", "sk") and isinstance(value, (int, float)):
+                    merged[name] = merged.get(name, 0) + int(value)
+    return merged if found else None
+
+
+def site_from_item(item: dict) -> Site:
+    from ..models import Site
+
+    return Site.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
