@@ -25,6 +25,7 @@ BRANDS = re.compile(
     r"expedia|booking|cisco|netgear|linksys|belkin|arlo|ring|nest|kindle|printer|router|antivirus)\b"
 )
 
+MONEY_SCAM = "crypto / money"
 # What blog spam sells, as its anchors and keyword names say it. Each entry is one label.
 SALES = tuple(
     (label, re.compile(pattern))
@@ -44,7 +45,10 @@ SALES = tuple(
                   r"\bloans? (?:online|fast|today|with bad credit)\b|\bmerchant cash advance\b|\bbusiness (?:capital|funding)\b"),
         ("casino / betting", r"\b(?:online )?casinos?\b|\bslot (?:machines?|games?|online)\b|\bsports? betting\b|"
                              r"\bbetting (?:site|tips|online)\b|\bpoker online\b|\bfree spins\b|\bjackpot\b|\bslot gacor\b"),
-        ("leaked", r"\bleak(?:ed|s)\b|\bonly ?fans\b|\bfansly\b|\bmega (?:link|folder)\b|\bnudes?\b|\bsex ?tape\b"),
+        # "leaked" alone is ordinary tech prose (memory, keys, heat): the adult kind names what leaked.
+        ("leaked", r"\bonly ?fans\b|\bfansly\b|\bnudes?\b|\bsex ?tapes?\b|\bleak(?:ed|s)? (?:nudes|pics|photos|videos|content|folder)\b"),
+        ("mega folder / download link", r"\bmega (?:link|folder|download)s?\b|\bleaks? (?:archive|folder|download|zone|updates)\b|"
+                                        r"\b(?:folder|leaks?|leaked) download link\b"),
         ("pills", r"\b(?:viagra|cialis|levitra|tramadol|xanax|valium|phentermine|kamagra|oxycodone|adderall)\b|"
                   r"\b(?:online )?pharmacy\b|\bweight ?loss (?:pills|supplements?)\b|\bketo (?:pills|gummies|diet pills)\b|"
                   r"\bcbd (?:oil|gummies)\b"),
@@ -53,9 +57,11 @@ SALES = tuple(
         ("essays", r"\b(?:write my|buy|cheap|custom) (?:essays?|papers?|assignments?|homework)\b|\bessay writing service\b"),
         ("SEO services", r"\b(?:seo|link ?building|guest post(?:ing)?|backlinks?) (?:services?|company|agency|packages?)\b|"
                          r"\bbuy (?:backlinks|followers|likes|views|reviews)\b|\bhigh (?:da|pr) backlinks?\b"),
-        ("crypto / money", r"\b(?:bitcoin|crypto|btc|usdt|forex) (?:investment|trading|recovery|mining|profits?|signals?)\b|"
+        (MONEY_SCAM, r"\b(?:bitcoin|crypto|btc|usdt|forex) (?:investment|trading|recovery|mining|profits?|signals?)\b|"
                            r"\b(?:recover|recovery of) (?:lost|stolen|scammed) (?:funds|crypto|bitcoin|money)\b|"
-                           r"\b(?:withdraw|claim|receive|collect) your \$?\d|\byour (?:winnings|prize|reward|bonus)\b|"
+                           r"\b(?:withdraw|claim|receive|collect|secure) your \$?\d|\byour (?:winnings|prize|reward|bonus)\b|"
+                           r"\$\d[\d,]{3,}(?:\.\d\d)? (?:prize|jackpot|in winnings|winnings|bonus|reward|payout|per (?:day|week|month))\b|"
+                           r"\b(?:balance|payout|transfer) (?:is |of )?(?:just )?\$\d|"
                            r"\bhack(?:er|ers)? for hire\b|\bspell ?caster\b|\blove spell\b"),
     )
 )
@@ -117,14 +123,17 @@ BUSINESS_NAME = re.compile(
 # thing to get, a way to make contact ("check out my channel", "search 'Dizzy X'", "free gift card",
 # "WhatsApp me"). A comment with none of these and no link, website or phone number sells nothing.
 PROMOTION = re.compile(
-    r"\b(?:channel|subscrib\w*|subs|followers|views|likes|playlist|download\w*|free|money|cash|earn\w*|prize|"
-    r"giveaway|win|winner|price|prices|pricing|buy|sale|discount|promo|coupon|bonus|paypal|gift ?cards?|whatsapp|"
-    r"telegram|wechat|kakao|viber|skype|instagram|facebook|tiktok|twitter|snapchat|contact (?:me|us)|"
-    r"call (?:me|us)|e-?mail me|dm me|message me)\b"
-    r"|\b(?:my|our) (?:new |own )?(?:site|website|web site|page|blog|channel|profile|videos?|music|songs?|tracks?|"
-    r"album|app|game|shop|store|business|company|products?|services?|comment)\b"
-    r"|\b(?:check(?:ed|ing)? (?:me|my|our|us|out|'?em|them|it out|this out)|visit|click|follow (?:me|us)|"
-    r"search (?:for )?[\"“']|search up|google|type in|watch|thumbs up|like (?:this|my|please)|(?:please|see and) share|share (?:this|it|my)|hit me up|look (?:\w+ ){0,2}up|w w w|raps?|rapper|songs?|music|producer|youtuber|"
-    r"gamer|gaming|vids?|beats|mixtape|remix|newest)\b"
+    r"\b(?:channel|canal|subscrib(?!ing\b)\w*|subs|sub4sub|followers|videos?|youtube|you tube|songs?|music|lyrics|remix|"
+    r"gameplay|click|watch|vote|views|likes|playlist|downloads?|money|cash|earn(?:ing)?|"
+    r"prize|giveaway|winners?|price|prices|pricing|buy|sale|discount|promo|coupon|bonus|paypal|gift ?cards?|"
+    r"whatsapp|telegram|wechat|kakao|viber|skype|instagram|facebook|tiktok|twitter|snapchat|"
+    r"contact (?:me|us)|call (?:me|us)|e-?mail me|dm me|message me|hit me up)\b"
+    r"|\b(?:my|our) (?:new |own |first |latest )?(?:channel|profile|videos?|vids?|music|songs?|tracks?|album|beats|"
+    r"mixtape|remix|app|game|shop|store|products?|services?|comment)\b"
+    r"|(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )\bcheck(?:ed|ing)? (?:out|(?:me|us|'?em|them|it|this) out|my|our)\b"
+    r"|\b(?:visit|follow) (?:my|our|me|us)\b|\bsearch (?:for )?[\"“']|\bsearch up\b|\blook (?:\w+ ){0,2}up\b|"
+    r"\bthumbs up\b|\blike (?:this|my) (?:comment|video|pic|photo|page|post)\b|\blike please\b|"
+    r"\b(?:please|pls|plz|see and) share\b|\bshare (?:this|my) (?:video|channel|page|link|song|music)\b|\bw w w\b|"
+    r"\b(?:raps?|rapper|producer|youtuber|gamer|gaming)\b"
 )
 EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[a-z]{2,24}\b")

@@ -18,7 +18,10 @@ from .classifier import shipped_model
 from .keys import comment_fields, default_matcher, site_matcher
 from .learned import STOPWORDS, learned_log_odds, learning_keys
 from . import phrases
-from .text import SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, find_links, host_matches, link_domains, link_host, words
+from .text import (
+    OPEN_REDIRECT, REDIRECTOR_HOSTS, SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, find_links, host_matches, link_domains, link_host,
+    registrable_domain, words,
+)
 from .verdict import Decision, LearnedCounts, Reason, SiteMemory, SiteRules, Submission, Thresholds
 
 AKISMET_TEST_AUTHOR = "akismet-guaranteed-spam"
@@ -223,14 +226,24 @@ def link_markup(c: Comment) -> Iterator[Reason]:
         yield Reason("html-links", min(0.8 + 0.4 * anchors, 3.0), f"{anchors} HTML link tag(s) <a href>")
 
 
+# Google's own share links: they only ever open Google Photos or Maps, where a reader shows a circuit.
+SHARE_LINK_HOSTS = frozenset({"photos.app.goo.gl", "maps.app.goo.gl"})
+REDIRECTOR_POINTS = 2.0  # script.google.com, telegra.ph, '?to=https%3A%2F%2F...': where money scams bounce from
+
+
 def shorteners(c: Comment) -> Iterator[Reason]:
-    hosts = [h for h in c.prepared.hosts if host_matches(h, SHORTENER_HOSTS)]
+    hosts = [h for h in c.prepared.hosts if host_matches(h, SHORTENER_HOSTS) and not host_matches(h, SHARE_LINK_HOSTS)]
     site_host = link_host(c.submission.url[:300]) if c.submission.url.strip() else ""
     if site_host and host_matches(site_host, SHORTENER_HOSTS):
         hosts.append(site_host)
     if hosts:
         shown = ", ".join(sorted(set(hosts))[:3])
         yield Reason("url-shortener", 2.0, f"link through a URL shortener ({shown}) hides where it goes")
+    links = c.prepared.links + ([c.submission.url[:2000]] if site_host else [])
+    bounced = sorted({h for h in c.prepared.hosts + [site_host] if h and host_matches(h, REDIRECTOR_HOSTS)})
+    if bounced or any(OPEN_REDIRECT.search(link) for link in links[:20]):
+        where = f"a page anyone can publish ({', '.join(bounced[:3])})" if bounced else "an address inside another link"
+        yield Reason("url-redirector", REDIRECTOR_POINTS, f"links to {where}, which sends a visitor on elsewhere")
 
 
 def author(c: Comment) -> Iterator[Reason]:
@@ -250,12 +263,19 @@ def author(c: Comment) -> Iterator[Reason]:
     if sold or (business and not sales):
         shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'" if business else ""
         yield Reason("author-keywords", 2.0, f"the author name is a keyword phrase or a business, not a person ({shown})")
+    if sold or business or sales:
+        label = registrable_domain(link_host(c.submission.url[:300])).split(".")[0] if c.submission.url.strip() else ""
+        named = [w for w in names if len(w) >= 4 and w in label]
+        if named:
+            yield Reason("seo-anchor", SEO_ANCHOR_POINTS, f"the keyword name is the website's own name ('{named[0]}' in {label}): an SEO anchor, not a reader")
 
 
+SEO_ANCHOR_POINTS = 1.5  # "Hairstyles VIP" linking hairstylesvip.com: the name is the link's anchor text
 SUPPORT_NUMBER_POINTS = 4.0  # a phone number, "customer support" and a brand: the help-desk scam
 SUPPORT_PHONE_POINTS = 2.0  # a phone number and "customer service", no brand named
 SALES_POINTS = 1.5  # per kind of goods (loans, replicas, casino, ...), up to SALES_MAX
 SALES_MAX = 4.0
+MONEY_SCAM_LINK_POINTS = 3.0  # money-scam wording ("withdraw your $77,000") with a link to collect it
 FLATTERY_POINTS = 1.5  # two template compliments with a link; +0.5 per more, up to 3
 PITCH_POINTS = 1.5  # per outreach phrase, up to PITCH_MAX
 PITCH_MAX = 4.0
@@ -279,7 +299,11 @@ def sales_terms(c: Comment) -> Iterator[Reason]:
     hits = [label for label, pattern in phrases.SALES if pattern.search(text)]
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits[:3])
-        yield Reason("sales-terms", min(SALES_POINTS * len(hits), SALES_MAX), f"sells what comment spam sells: {shown}")
+        points = SALES_POINTS * len(hits)
+        if phrases.MONEY_SCAM in hits and (c.prepared.links or c.submission.url.strip()):
+            points += MONEY_SCAM_LINK_POINTS - SALES_POINTS  # "claim your $50,000" and where to claim it
+            shown += " with a link to collect"
+        yield Reason("sales-terms", min(points, SALES_MAX), f"sells what comment spam sells: {shown}")
 
 
 def templates(c: Comment) -> Iterator[Reason]:
@@ -304,11 +328,20 @@ def url_field(c: Comment) -> Iterator[Reason]:
     rest = url.lower().split("://", 1)[-1].partition("/")[2].strip("/")
     first = host.split(".")[0] if host else ""
     if host and "." not in host:
-        yield Reason("url-invalid", 2.5, "the website given has no domain ending (no site can live there)")
+        if sum(ch.isalpha() for ch in host) >= 4:
+            yield Reason("url-invalid", 2.5, "the website given has no domain ending (no site can live there)")
+        else:  # 'http://00': a reader's slip in the field, not a bot's made-up host
+            yield Reason("url-invalid", 0.6, "the website given is no address (a slip?)")
     elif first in phrases.FAKE_HOMEPAGES and not rest:
         yield Reason("url-fake-homepage", 1.5, f"the website given is {host}'s home page, not the author's")
     elif "sitemap" in rest:
         yield Reason("url-sitemap", 1.5, "the website given is a sitemap file")
+    own = registrable_domain(host) if host else ""
+    if own and any(registrable_domain(h) == own for h in c.prepared.hosts):
+        yield Reason("url-repeated", URL_REPEATED_POINTS, f"the text links the author's own website again ({own}): a signature ad")
+
+
+URL_REPEATED_POINTS = 0.6  # readers mention their own site too: a hint that adds to other evidence
 
 
 _GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
@@ -337,8 +370,12 @@ def gibberish(c: Comment) -> Iterator[Reason]:
     text = c.prepared.visible[:20000]
     if _GIBBERISH.search(c.flat[:20000]):
         yield Reason("gibberish", 1.5, "a run of 40+ letters that is no word (bot filler)")
-    elif _random_case(text) or _random_case(c.submission.author[:200]):
-        yield Reason("random-text", 2.0, "letters in random case, as generated text has them ('aBcDeF')")
+    else:
+        fields = [name for name, value in (("text", text), ("name", c.submission.author[:200]), ("website", c.submission.url[:300]))
+                  if _random_case(value)]
+        if fields:
+            points = 2.0 if len(fields) == 1 else 3.0  # a bot fills every field with generated letters
+            yield Reason("random-text", points, f"letters in random case, as generated text has them ('aBcDeF'), in the {' and '.join(fields)}")
     filler = {w for w in words(text) if w in _FILLER}
     if len(filler) >= 3:
         yield Reason("filler-text", 2.0, f"placeholder Latin ({len(filler)} words like '{sorted(filler)[0]}'): bot filler")
@@ -359,6 +396,30 @@ def scripts(c: Comment) -> Iterator[Reason]:
     if letters >= 10 and inside < 0.5 * letters:
         main = max(counts.items(), key=lambda kv: kv[1])[0].title()
         yield Reason("unexpected-script", 2.0, f"written mostly in {main} script, not in this site's ({', '.join(sorted(s.title() for s in expected))})")
+
+
+def author_script(c: Comment) -> Iterator[Reason]:
+    """A name in one script over a comment in another ('JerryHam' over Russian text, a Hangul keyword
+    over English praise): campaigns write for one market and name themselves for another."""
+    name, text = _main_script(c.submission.author[:200], 2), _main_script(c.prepared.visible[:5000], 20)
+    if name and text and name != text:
+        yield Reason("author-script", AUTHOR_SCRIPT_POINTS, f"the name is in {name.title()} script, the comment in {text.title()}")
+
+
+AUTHOR_SCRIPT_POINTS = 0.6  # under hold alone: people do write under a Latin nickname
+
+
+def _main_script(text: str, at_least: int) -> str:
+    """The script most letters of text are in (Japanese kana count as Han), or '' under `at_least` letters."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            script = _script(ch)
+            script = "HAN" if script in ("HIRAGANA", "KATAKANA") else script
+            counts[script] = counts.get(script, 0) + 1
+    if sum(counts.values()) < at_least:
+        return ""
+    return max(counts.items(), key=lambda kv: kv[1])[0]
 
 
 def _script(ch: str) -> str:
@@ -549,7 +610,7 @@ def site_learned(c: Comment) -> Iterator[Reason]:
 RULES: tuple[Rule, ...] = (
     form_token, links, link_markup, shorteners, author, url_field, disposable_email,
     site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, gibberish,
-    scripts, shouting, repeats, classifier, site_learned,
+    scripts, author_script, shouting, repeats, classifier, site_learned,
 )
 # Hard evidence: each alone may block (`spam`/`discard`). Every other rule is a soft signal: a block
 # without hard evidence needs at least two soft signals of different families agreeing (each worth
@@ -564,9 +625,11 @@ SOFT_AGREE_POINTS = 0.5
 LEARNED_HARD_POINTS = 3.0
 # Rules that read the same evidence count as one family (two <a href> links are "links" twice).
 _FAMILIES = {
-    "html-links": "links", "lone-link": "links", "bbcode-links": "links", "url-shortener": "links",
+    "html-links": "links", "lone-link": "links", "bbcode-links": "links", "url-shortener": "links", "url-redirector": "links",
     "author-is-link": "author", "author-long": "author", "author-sales-words": "author", "author-keywords": "author",
-    "url-fake-homepage": "url-field", "url-sitemap": "url-field", "url-invalid": "url-field",
+    "url-fake-homepage": "url-field", "url-sitemap": "url-field", "url-invalid": "url-field", "url-repeated": "url-field",
+    "seo-anchor": "url-field",  # the name read against the website: evidence about the website, not the name alone
+    "author-script": "script", "unexpected-script": "script",
     "random-text": "gibberish", "filler-text": "gibberish",
     "memory-ip": "memory", "memory-common-domain": "memory",
     "form-token-expired": "form", "too-fast": "form", "form-token-missing": "form",

@@ -37,6 +37,15 @@ SHORTENER_HOSTS = frozenset(
     fb.me wp.me short.io short.gy urlz.fr snip.ly bl.ink""".split()
 )
 VIDEO_HOSTS = frozenset({"youtube.com", "m.youtube.com", "youtu.be", "vimeo.com"})
+# Hosts where anyone publishes a page or a script in a minute, used to bounce a visitor on to a scam
+# (Google Apps Script web apps, Telegraph pages, Telegram and WhatsApp chats).
+REDIRECTOR_HOSTS = frozenset(
+    """script.google.com script.googleusercontent.com sites.google.com forms.gle telegra.ph graph.org
+    teletype.in t.me wa.me""".split()
+)
+# A link whose query carries another, percent-encoded address ('?to=https%3A%2F%2F...'): an open
+# redirect that shows one site and lands on another.
+OPEN_REDIRECT = re.compile(r"[?&][\w.-]{1,40}=https?%3a%2f%2f", re.I)
 
 
 def without_invisible(text: str) -> str:

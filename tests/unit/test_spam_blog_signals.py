@@ -71,3 +71,86 @@ def test_a_reader_checking_out_their_own_things_is_not_asking_readers_to_act(sur
     assert "solicitation" not in rules_of(mine)
     theirs = evaluate(Submission(content="Great post. Check out my channel for more videos!"))
     assert "solicitation" in rules_of(theirs)
+
+
+@pytest.fixture
+def rules_only():
+    """No classifier and no community list: each signal is seen on its own."""
+    classifier.use_model(None)
+    keys.use_default_matcher(keys.KeyMatcher(()))
+    yield
+    classifier.reset_shipped_model()
+    keys.use_default_matcher(None)
+
+
+def test_adult_leak_link_spam_is_blocked_while_leaked_in_tech_prose_is_nothing(rules_only):
+    spam = evaluate(Submission(author="Jenna Rae ONLY FANS LEAKS", url="https://leakvault.example/jenna-rae",
+                               content="Jenna Rae Only Fans Leaked Fansly Leaks Mega Folder Download Link ( https://leakvault.example )"))
+    assert spam.decision in BLOCKED, spam
+    prose = evaluate(Submission(author="Freya", content="Overwritten values are leaked as heat, and the key leaked into the logs."))
+    assert "sales-terms" not in rules_of(prose) and prose.decision == "approve"
+
+
+def test_a_money_scam_through_a_script_page_is_blocked_and_a_reader_sharing_a_script_is_not(rules_only):
+    scam = evaluate(Submission(author="Robertvep", content=(
+        "LAST CHANCE: CLAIM YOUR $48,500 PRIZE NOW https://script.google.com/macros/s/AKfyc0bXqLmZ/exec")))
+    assert {"url-redirector", "sales-terms"} <= rules_of(scam)
+    assert scam.decision in BLOCKED, scam
+    reader = evaluate(Submission(author="Ines", content=(
+        "I automated the sheet with a small Apps Script, it is here if it helps anyone: "
+        "https://script.google.com/macros/s/AKfyc0bXqLmZ/exec and it only reads the first tab.")))
+    assert "url-redirector" in rules_of(reader)
+    assert reader.decision not in BLOCKED, reader
+
+
+def test_a_link_hiding_another_address_in_its_query_is_named(rules_only):
+    bounced = evaluate(Submission(content="Celebrate big https://club.example.be/to?to=https%3A%2F%2Ftelegra.ph%2Fphone-07"))
+    assert "url-redirector" in rules_of(bounced)
+    plain = evaluate(Submission(content="Compare the output at https://godbolt.org/z/abc?lang=c%2B%2B&x=1 with gcc 10."))
+    assert "url-redirector" not in rules_of(plain)
+
+
+def test_a_keyword_name_that_is_the_websites_own_name_is_an_seo_anchor(rules_only):
+    anchored = evaluate(Submission(author="Hairstyles VIP", url="https://www.hairstylesvip.example/mens",
+                                   content="The articles you write help me a lot and I like the topic."))
+    assert {"author-keywords", "seo-anchor"} <= rules_of(anchored)
+    assert anchored.decision != "approve"
+    person = evaluate(Submission(author="Michael Burns", url="https://michaelburns.example/",
+                                 content="I am going to approve a long comment by Ashuza, it shows real understanding."))
+    assert "seo-anchor" not in rules_of(person) and person.decision == "approve"
+
+
+def test_the_authors_own_site_repeated_in_the_text_is_a_hint(rules_only):
+    signed = evaluate(Submission(author="Jerry", url="https://luxe-style.example/",
+                                 content="Fresh fashion news of the week, all the shows, in one place. https://luxe-style.example/"))
+    assert "url-repeated" in rules_of(signed)
+    cites = evaluate(Submission(author="Noah", url="https://noah.example/",
+                                content="If it is just integers you sort, this may help: https://github.com/noah/simd-sort"))
+    assert "url-repeated" not in rules_of(cites) and cites.decision == "approve"
+
+
+def test_a_bot_filling_every_field_with_random_letters_is_blocked(rules_only):
+    bot = evaluate(Submission(author="KqPmZrTbWxYsLe", url="http://yhGtRwQpLmZ", content="TpRqWmZbXkLs"))
+    assert bot.decision in BLOCKED, bot
+    camel = evaluate(Submission(author="McDonald", url="https://openstreetmap.org",
+                                content="OpenStreetMap has the iPhone app you want, see OpenStreetMap."))
+    assert "random-text" not in rules_of(camel)
+
+
+def test_a_name_in_another_script_than_the_comment_holds_at_most(rules_only):
+    campaign = evaluate(Submission(author="DonaldNup", url="https://moda-news.example/", content=(
+        "Очень стильные новости модного мира. Актуальные события подиумов. https://moda-news.example/")))
+    assert "author-script" in rules_of(campaign)
+    assert campaign.decision != "approve", campaign
+    for author, text in (("伟", "很好的文章，我照着做成功了。谢谢"), ("Дмитрий", "Спасибо, статья очень помогла с настройкой сервера."),
+                         ("田中", "とても分かりやすい記事でした。ありがとうございます。")):
+        assert "author-script" not in rules_of(evaluate(Submission(author=author, content=text))), author
+    reader = evaluate(Submission(author="dima", content="Спасибо, статья очень помогла с настройкой сервера."))
+    assert reader.decision not in BLOCKED
+
+
+def test_a_slip_in_the_website_field_does_not_hold_a_thank_you(rules_only):
+    slip = evaluate(Submission(author="Jephte", url="http://00", content="It's good news, thank you for this."))
+    assert slip.decision == "approve", slip
+    made_up = evaluate(Submission(author="Jephte", url="http://QwRWLnOxl", content="It's good news, thank you for this."))
+    assert made_up.decision != "approve"
