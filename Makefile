@@ -7,7 +7,7 @@ DDB_PORT ?= 8001
 DATA_DIR ?= .data
 export PORT DDB_PORT DATA_DIR
 
-.PHONY: run test unit install bench bench-docs screenshots package clean
+.PHONY: run test unit install bench bench-docs screenshots package i18n clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench-docs: install
 
 screenshots: install
 	REPLYBOX_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e -q -k test_screenshots
+
+# Re-extract every reader-facing string into the .po files, then compile them (docs/i18n.md).
+i18n: install
+	$(PY) scripts/i18n.py all
 
 package: install
 	$(PY) scripts/package.py $(PACKAGE_ARGS)

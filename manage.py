@@ -48,6 +48,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "close_after_days": args.close_after_days,
         "close_before": None if args.close_before is None else ("" if args.close_before == "never" else args.close_before),
         "spam_memory_days": args.spam_memory_days,
+        "lang": args.lang,
     }
     given = {k: v for k, v in given.items() if v is not None}
     base = existing.model_dump() if existing else {"slug": args.site}
@@ -257,6 +258,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from chalicelib.i18n import LANGUAGES
+
     p = argparse.ArgumentParser(prog="manage.py", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -282,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
         "--spam-memory-days", type=int,
         help="days the site remembers (by keyed hash) an email, IP or link domain marked spam (0: off; default 90)",
     )
+    s.add_argument("--lang", choices=LANGUAGES,
+                   help="readers' language: the form, its messages, the pages and mails (default en; docs/i18n.md)")
     s.set_defaults(func=cmd_create_site)
 
     sh = sub.add_parser("show-site", help="print a site's settings as JSON")

@@ -34,7 +34,9 @@ class FloodError(ReplyboxError):
     """Comments from one sender come too fast."""
 
     def __init__(self, retry_after: int):
-        super().__init__(f"too many comments; try again in {retry_after} s")
+        from .i18n import deferred
+
+        super().__init__(deferred("too many comments; try again in {seconds} s", seconds=retry_after))
         self.retry_after = retry_after
 
 

@@ -24,7 +24,9 @@ from functools import cache
 from typing import Any, Callable
 from urllib.parse import quote
 
+from . import i18n
 from .errors import ExpiredLinkError, InvalidLinkError
+from .i18n import deferred
 from .logs import log_event
 
 SUB_PURPOSE = "reply-subscription"
@@ -84,9 +86,9 @@ def read_token(keyring: Any, site: str, token: str, now: float) -> dict:
         or not isinstance(payload.get("c"), str)
         or not isinstance(payload.get("e"), int)
     ):
-        raise InvalidLinkError("This link is not valid.")
+        raise InvalidLinkError(deferred("This link is not valid."))
     if now > payload["e"]:
-        raise ExpiredLinkError("This link has expired. Tick the box again with your next comment.")
+        raise ExpiredLinkError(deferred("This link has expired. Tick the box again with your next comment."))
     return payload
 
 
@@ -171,37 +173,42 @@ class Subscriptions:
 
 
 # ---- the mails ----------------------------------------------------------------------------------------
-def confirmation_mail(sub: dict, confirm_url: str) -> tuple[str, str]:
+def confirmation_mail(sub: dict, confirm_url: str, lang: str = i18n.DEFAULT) -> tuple[str, str]:
+    """The one mail before confirmation, in the site's language."""
+    _ = i18n.translations(lang).gettext
     site = sub["site"]
+    days = CONFIRM_TTL // 86400
     lines = [
-        f"Hello {sub.get('author', '')},",
+        _("Hello {name},").format(name=sub.get("author", "")),
         "",
-        f"You asked to hear about replies to your comment on {site} (post {sub.get('post_id', '')}).",
-        "Nothing is sent until you confirm. To confirm, open this link and press the button:",
+        _("You asked to hear about replies to your comment on {site} (post {post}).").format(
+            site=site, post=sub.get("post_id", "")),
+        _("Nothing is sent until you confirm. To confirm, open this link and press the button:"),
         "",
         confirm_url,
         "",
-        f"The link expires in {CONFIRM_TTL // 86400} days. If you did not ask for this, ignore this mail.",
+        _("The link expires in {days} days. If you did not ask for this, ignore this mail.").format(days=days),
     ]
-    return f"Confirm reply notifications on {site}"[:100], "\n".join(lines)
+    return _("Confirm reply notifications on {site}").format(site=site)[:100], "\n".join(lines)
 
 
-def reply_mail(sub: dict, reply: dict, stop_url: str) -> tuple[str, str]:
+def reply_mail(sub: dict, reply: dict, stop_url: str, lang: str = i18n.DEFAULT) -> tuple[str, str]:
     """The mail to the parent's author: the replier by display name only, never their email."""
+    _ = i18n.translations(lang).gettext
     site = sub["site"]
-    where = sub.get("post_url") or f"post {sub.get('post_id', '')}"
+    where = sub.get("post_url") or _("post {post}").format(post=sub.get("post_id", ""))
     lines = [
-        f"Hello {sub.get('author', '')},",
+        _("Hello {name},").format(name=sub.get("author", "")),
         "",
-        f"{reply.get('author', 'Someone')} replied to your comment on {site}:",
+        _("{name} replied to your comment on {site}:").format(name=reply.get("author") or _("Someone"), site=site),
         "",
         *[f"> {line}" for line in str(reply.get("content", "")).splitlines()[:40]],
         "",
-        f"Read it: {where}" + (f"#comment-{reply['id']}" if sub.get("post_url") else ""),
+        _("Read it: {address}").format(address=where + (f"#comment-{reply['id']}" if sub.get("post_url") else "")),
         "",
-        f"No more mails about this comment: {stop_url}",
+        _("No more mails about this comment: {address}").format(address=stop_url),
     ]
-    return f"New reply to your comment on {site}"[:100], "\n".join(lines)
+    return _("New reply to your comment on {site}").format(site=site)[:100], "\n".join(lines)
 
 
 def build_message(sender: str, to: str, subject: str, body: str, unsubscribe_url: str | None = None) -> bytes:
@@ -273,6 +280,10 @@ class ReplyMailer:
         settings = self.store.get_site(site)
         return settings.mail_daily_cap if settings else 0
 
+    def _language(self, site: str) -> str:
+        settings = self.store.get_site(site)
+        return i18n.language(settings.lang) if settings else i18n.DEFAULT
+
     def _confirmation(self, sub: dict) -> str:
         site, comment_id = sub["site"], sub["comment_id"]
         if self.subscriptions.was_mailed(site, "confirm", comment_id):
@@ -281,7 +292,7 @@ class ReplyMailer:
         if not self._within_cap(site, now):
             return "skipped"
         url = link_url(self.public_url, site, make_token(self.keyring, site, comment_id, "confirm", now))
-        subject, body = confirmation_mail(sub, url)
+        subject, body = confirmation_mail(sub, url, self._language(site))
         self.send(to=sub["email"], subject=subject, body=body)
         self.subscriptions.mark_mailed(site, "confirm", comment_id, now)
         return "mailed"
@@ -299,7 +310,7 @@ class ReplyMailer:
         if not self._within_cap(site, now):
             return "skipped"
         url = link_url(self.public_url, site, make_token(self.keyring, site, sub["comment_id"], "stop", now))
-        subject, body = reply_mail(sub, reply, url)
+        subject, body = reply_mail(sub, reply, url, self._language(site))
         self.send(to=sub["email"], subject=subject, body=body, unsubscribe_url=url)
         self.subscriptions.mark_mailed(site, "reply", reply["id"], now)
         return "mailed"

@@ -19,6 +19,7 @@ from .errors import (
     NotFoundError,
     StorageUnavailableError,
 )
+from .i18n import deferred
 from .models import (
     MAX_EMAIL,
     MAX_IDEMPOTENCY_KEY,
@@ -208,7 +209,7 @@ class Service:
             raise IdempotencyError(f"the Idempotency-Key header must be at most {MAX_IDEMPOTENCY_KEY} characters")
         comment_in = parse_comment(data)
         if comment_in.parent_id and not (is_ulid(comment_in.parent_id) or is_origin_number(comment_in.parent_id)):
-            raise NotFoundError("the comment you reply to does not exist")
+            raise NotFoundError(deferred("the comment you reply to does not exist"))
         now = self.clock()
         email_hash = self.keyring.email_hash(slug, comment_in.email)
         ip_hash = self.keyring.ip_hash(slug, ip) if ip else None
@@ -239,10 +240,10 @@ class Service:
         if site is None:
             raise NotFoundError(f"no site named {slug!r}")
         if comment_in.post_url and not is_allowed(comment_in.post_url, site):
-            raise FieldsError({"post_url": "must be a page of this blog (an allowed origin)"})
+            raise FieldsError({"post_url": deferred("must be a page of this blog (an allowed origin)")})
         comment_in = self._check_parent(comment_in, context)
         if post_is_closed(site, context.post_state, now):
-            raise ClosedError("comments are closed on this post")
+            raise ClosedError(deferred("comments are closed on this post"))
 
         memory = _site_memory(context.memory, memory_tags, now)
         verdict = self.engine(submission, _site_rules(site), learned, memory)
@@ -375,11 +376,11 @@ class Service:
         origin = context.parent_origin
         if origin is not None:
             if origin.get("post_id") != comment_in.post_id:
-                raise NotFoundError("the comment you reply to does not exist on this post")
+                raise NotFoundError(deferred("the comment you reply to does not exist on this post"))
             return comment_in.model_copy(update={"parent_id": origin["comment_id"]})
         parent = context.parent
         if parent is None or parent.post_id != comment_in.post_id or parent.status != "approved":
-            raise NotFoundError("the comment you reply to does not exist on this post")
+            raise NotFoundError(deferred("the comment you reply to does not exist on this post"))
         return comment_in
 
     def _author_hash(self, email_hash: str, author: str) -> str:

@@ -14,6 +14,7 @@ from chalice import Response
 from chalicelib import errors
 from chalicelib.api.answers import json_response
 from chalicelib.api.request_log import current_route
+from chalicelib.i18n import deferred
 from chalicelib.logs import log_event
 
 INTERNAL = {"error": "internal", "message": "something went wrong on our side"}
@@ -62,7 +63,7 @@ TABLE: dict[type, Row] = {
     errors.StorageUnavailableError: Row(
         503,
         "unavailable",
-        lambda exc: {"message": "storage is busy; please retry"},
+        lambda exc: {"message": deferred("storage is busy; please retry")},
         lambda exc: {"Retry-After": str(exc.retry_after)},
     ),
 }

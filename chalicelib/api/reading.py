@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from chalicelib import errors, wiring
+from chalicelib.i18n import deferred
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -104,7 +105,7 @@ def _read_form(raw: bytes, content_type: str = FORM) -> dict:
         b"a".decode(charset)
     except LookupError:
         values = _canonical({k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in pairs})
-        raise errors.FormCharsetError(f"the form's charset {charset!r} is not one we read; send UTF-8", values) from None
+        raise errors.FormCharsetError(deferred("the form's charset {charset} is not one we read; send UTF-8", charset=repr(charset)), values) from None
 
     def decode(data: bytes) -> str:
         if charset in _WINDOWS_1252_LABELS:
@@ -119,13 +120,15 @@ def _read_form(raw: bytes, content_type: str = FORM) -> dict:
     except UnicodeDecodeError:
         values = _canonical({k.decode(charset, "replace"): v.decode(charset, "replace") for k, v in pairs})
         raise errors.UnreadableFormError(
-            f"the form is not valid {charset.upper()}: the page should send UTF-8 or declare its charset"
-            " (what could not be read shows as \ufffd)",
+            deferred(  # one literal: the catalog's extractor reads no joined strings
+                "the form is not valid {charset}: the page should send UTF-8 or declare its charset (what could not be read shows as \ufffd)",
+                charset=charset.upper(),
+            ),
             values,
         ) from None
     if len(pairs) > MAX_FORM_FIELDS:
         known = {k: v for k, v in values.items() if k in _KNOWN_FIELDS}
-        raise errors.TooManyFieldsError(f"the form has more than {MAX_FORM_FIELDS} fields", known)
+        raise errors.TooManyFieldsError(deferred("the form has more than {count} fields", count=MAX_FORM_FIELDS), known)
     return values
 
 

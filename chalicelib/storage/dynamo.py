@@ -11,6 +11,7 @@ from ..errors import (
     NotFoundError,
     StorageUnavailableError,
 )
+from ..i18n import deferred
 from .codec import merged_learned, site_from_item, comment_from_item, comment_item, marshal, trust_item, unmarshal
 from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
 from .schema import (
@@ -300,7 +301,7 @@ class DynamoStore:
         if "parent" in failed:
             raise NotFoundError("the comment you reply to is not available")
         if "duplicate" in failed:
-            raise DuplicateError("you already left this comment on this post")
+            raise DuplicateError(deferred("you already left this comment on this post"))
         if "flood" in failed:
             untils = [int(old["until"]) for old in failed["flood"] if "until" in old]
             raise FloodError(max(1, min(guards.flood_seconds, max(untils) - now)) if untils else guards.flood_seconds)

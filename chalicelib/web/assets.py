@@ -9,10 +9,12 @@ from typing import Mapping
 from chalice import Response
 
 from chalicelib.httpcache import not_modified
+from chalicelib.i18n import DEFAULT, LANGUAGES
 
 STATIC_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 CSS = "text/css; charset=utf-8"
 JS = "text/javascript; charset=utf-8"
+JSON = "application/json; charset=utf-8"
 # Every file that may be served, and its type: nothing else under static/ is reachable.
 TYPES = {
     "palette.css": CSS,
@@ -23,6 +25,8 @@ TYPES = {
     "widget.js": JS,
     "count.js": JS,
     "favicon.svg": "image/svg+xml",
+    # The widget's and count.js's strings per language (scripts/i18n.py compiles them from the catalogs).
+    **{f"widget-{lang}.json": JSON for lang in LANGUAGES if lang != DEFAULT},
 }
 # Unversioned URLs (the widget embedded on blogs): fresh within minutes in browsers, a minute at the edge.
 SHORT_CACHE = "public, max-age=300, s-maxage=60, stale-while-revalidate=600"

@@ -7,13 +7,12 @@ or event handler; scripts and CSS come from static files of this origin.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from chalice import Response
 
-from chalicelib import errors, wiring
+from chalicelib import errors, i18n, wiring
 from chalicelib.moderation import is_origin_number
 from chalicelib.web import render
 from chalicelib.web.post import demo_post
@@ -45,20 +44,23 @@ def demo(request: Any) -> Response:
     hidden += [("form_token", token)] if token else []
     count = int(listing.get("count") or 0)
     cursor = listing.get("next_cursor")
+    lang = site_language(SITE)
+    _ = i18n.translations(lang).gettext
     return render.page(
         "demo.html",
         csp="blog",
+        lang=lang,
         root="",
-        title=f"{post.title} – replybox demo blog",
+        title=_("{title} – replybox demo blog").format(title=post.title),
         stylesheets=BLOG_STYLES,
         noindex=False,
         site=SITE,
         post=post,
         pending=query.get("replybox") == "pending",
         count=count,
-        comments_title=comments_title(count),
+        comments_title=comments_title(count, lang),
         unavailable=unavailable,
-        thread=_thread(comments),
+        thread=_thread(comments, lang),
         next_cursor=cursor,
         next_cursor_quoted=quote(cursor, safe="") if cursor else "",
         reply_to=reply_to,
@@ -85,11 +87,13 @@ def comments_fragment(site: str, post_id: str, if_none_match: str | None) -> Res
         if not cursor or len(comments) >= FRAGMENT_MAX:
             break
     count = int(page["count"])
+    lang = site_language(site)
     body = render.render(
         "comments_fragment.html",
-        thread=_thread(comments),
+        lang,
+        thread=_thread(comments, lang),
         count=count,
-        comments_title=comments_title(count),
+        comments_title=comments_title(count, lang),
         closed=bool(page.get("closed")),
     )
     etag = httpcache.etag_of(body)
@@ -137,11 +141,22 @@ def _page_url(request: Any) -> str:
     return f"{proto}://{host}{path}"
 
 
-def comments_title(count: int) -> str:
-    return "No comments yet" if not count else f"{count} Comment" + ("" if count == 1 else "s")
+def site_language(slug: str) -> str:
+    """The site's language (`create-site --lang`); English when its settings cannot be read now."""
+    try:
+        return i18n.language(wiring.service().site(slug).lang)
+    except errors.ReplyboxError:
+        return i18n.DEFAULT
 
 
-def _thread(comments: list[dict]) -> dict[str | None, list[dict]]:
+def comments_title(count: int, lang: str = i18n.DEFAULT) -> str:
+    catalog = i18n.translations(lang)
+    if not count:
+        return catalog.gettext("No comments yet")
+    return catalog.ngettext("{count} Comment", "{count} Comments", count).format(count=count)
+
+
+def _thread(comments: list[dict], lang: str = i18n.DEFAULT) -> dict[str | None, list[dict]]:
     """parent id (None: top level) -> its replies, oldest first, as the template shows them."""
     children: dict[str | None, list[dict]] = {}
     depth: dict[str, int] = {}
@@ -159,7 +174,7 @@ def _thread(comments: list[dict]) -> dict[str | None, list[dict]]:
                 **comment,
                 "href": safe_href(comment.get("url")),
                 "avatar_svg": _avatar_svg(comment.get("avatar")),
-                "when": format_time(comment["created_at"]),
+                "when": i18n.format_time(comment["created_at"], lang),
             }
         )
     return children
@@ -185,15 +200,6 @@ def safe_href(url: str | None) -> str:
     except ValueError:
         return ""
     return url if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
-
-
-def format_time(iso: str) -> str:
-    try:
-        moment = datetime.strptime(iso[:19], "%Y-%m-%dT%H:%M:%S")
-    except (TypeError, ValueError):
-        return str(iso)
-    # The widget rewrites it in the reader's zone and locale with the same fields (widget.js, formatDate).
-    return f"{moment.day} {moment:%B} {moment.year} at {moment:%H:%M} UTC"
 
 
 # ---- the moderation page ------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """HTML pages from Jinja2 templates (autoescape on): one layout, one CSP table, the headers every page carries.
 
+Each language has its own environment, whose `_` / `ngettext` read that language's catalog (chalicelib/i18n)
+and whose `lang` / `dir` the layout writes on <html>. A translation is text: autoescape applies to it too.
+
 Only a route that renders a page imports this module, so Jinja2 never loads on the JSON path.
 """
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from chalice import Response
 
+from chalicelib import i18n
 from chalicelib.web import assets
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -42,7 +46,7 @@ def _attribute_safe(value: Any) -> Any:
 
 
 @cache
-def environment() -> Any:
+def environment(lang: str = i18n.DEFAULT) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -53,12 +57,14 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["asset"] = assets.url
+    catalog = i18n.translations(lang)
+    env.globals.update(asset=assets.url, _=catalog.gettext, ngettext=catalog.ngettext, lang=lang, dir=i18n.direction(lang))
     return env
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, lang: str = i18n.DEFAULT, **context: Any) -> str:
+    """The template in a language (a shipped one; anything else is English)."""
+    return environment(i18n.language(lang)).get_template(template).render(**context)
 
 
 def page(
@@ -68,11 +74,12 @@ def page(
     csp: str,
     referrer_policy: str = "strict-origin-when-cross-origin",
     headers: dict | None = None,
+    lang: str = i18n.DEFAULT,
     **context: Any,
 ) -> Response:
     """The rendered template as an HTML answer with the CSP of its kind (a key of CSP)."""
     return Response(
-        body=render(template, **context),
+        body=render(template, lang, **context),
         status_code=status,
         headers={
             "Content-Type": "text/html; charset=utf-8",
@@ -81,6 +88,7 @@ def page(
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
             "Referrer-Policy": referrer_policy,
+            "Content-Language": i18n.language(lang),
             **(headers or {}),
         },
     )

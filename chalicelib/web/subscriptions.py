@@ -8,16 +8,22 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib import wiring
+from chalicelib import i18n, wiring
+from chalicelib.i18n import deferred
 from chalicelib.web import render
 
-QUESTIONS = {"confirm": "Send me replies to my comment?", "stop": "Stop mails about replies to my comment?"}
-BUTTONS = {"confirm": "Yes, notify me of replies", "stop": "Unsubscribe"}
+QUESTIONS = {"confirm": deferred("Send me replies to my comment?"), "stop": deferred("Stop mails about replies to my comment?")}
+BUTTONS = {"confirm": deferred("Yes, notify me of replies"), "stop": deferred("Unsubscribe")}
 DONE = {
-    "confirm": "Confirmed: you will get a mail when a reply to your comment is published.",
-    "stop": "Unsubscribed: no more mails about replies to this comment.",
+    "confirm": deferred("Confirmed: you will get a mail when a reply to your comment is published."),
+    "stop": deferred("Unsubscribed: no more mails about replies to this comment."),
 }
-TITLES = {403: "Link not valid", 404: "Subscription not found", 410: "Link expired", 503: "Try again"}
+TITLES = {
+    403: deferred("Link not valid"), 404: deferred("Subscription not found"), 410: deferred("Link expired"),
+    503: deferred("Try again"),
+}
+GONE = deferred("This subscription no longer exists (it was stopped, or not confirmed in time).")
+AGAIN = deferred("Please try again in a moment.")
 
 
 def subscription_page(site: str, token: str, act: bool) -> Response:
@@ -25,28 +31,41 @@ def subscription_page(site: str, token: str, act: bool) -> Response:
     from chalicelib.api.error_table import log_unexpected, page_status
     from chalicelib.mail import Subscriptions, read_token
 
+    lang = i18n.DEFAULT
     try:
         service = wiring.service()
+        lang = _site_language(service, site)
         payload = read_token(service.keyring, site, token, service.clock())
         action = payload["a"]
         if not act:
-            return _page(200, title=QUESTIONS[action], verb=BUTTONS[action])
+            return _page(200, lang, title=QUESTIONS[action], verb=BUTTONS[action])
         subscriptions = Subscriptions(service.store)
         if action == "confirm":
             if not subscriptions.confirm(site, payload["c"]):
-                return _page(404, message="This subscription no longer exists (it was stopped, or not confirmed in time).")
+                return _page(404, lang, message=GONE)
         else:
             subscriptions.stop(site, payload["c"])  # stopping twice is still stopped
     except Exception as exc:  # noqa: BLE001 - never a raw 500 that could quote the address
         status = page_status(exc)
         if status == 500:
             log_unexpected(exc)
-        return _page(status, message=str(exc) if status in (403, 410) else "Please try again in a moment.")
-    return _page(200, title="Done", outcome=DONE[action])
+        return _page(status, lang, message=str(exc) if status in (403, 410) else AGAIN)
+    return _page(200, lang, title=deferred("Done"), outcome=DONE[action])
 
 
-def _page(code: int, *, title: str = "", **context: Any) -> Response:
+def _site_language(service: Any, slug: str) -> str:
+    """The site's language; English for a slug that names no site (the link is refused anyway)."""
+    from chalicelib import errors
+
+    try:
+        return i18n.language(service.site(slug).lang)
+    except errors.NotFoundError:
+        return i18n.DEFAULT
+
+
+def _page(code: int, lang: str, *, title: str = "", **context: Any) -> Response:
     context = {"outcome": "", "message": "", "verb": "", **context}
+    context = {name: i18n.translate(text, lang) for name, text in context.items()}
     return render.page(
         "subscription.html",
         code,
@@ -54,7 +73,8 @@ def _page(code: int, *, title: str = "", **context: Any) -> Response:
         referrer_policy="no-referrer",  # the token is in the URL
         headers={"Retry-After": "2"} if code == 503 else None,
         root="../../../",  # the page answers /sites/{site}/subscriptions/{token}
-        title=title or TITLES.get(code, "Something went wrong"),
+        lang=lang,
+        title=i18n.translate(title or TITLES.get(code, deferred("Something went wrong")), lang),
         stylesheets=("palette.css", "blog.css"),
         noindex=True,
         **context,
