@@ -36,7 +36,7 @@ SOLICITATION_POINTS = 3.5  # asking readers to act for the author: holds alone, 
 MAX_LINKS = 2  # WordPress's comment_max_links default: this many links holds a comment
 LONE_LINK_WORDS = 12  # one link in fewer words than this: the link is the message (most video spam)
 LONE_LINK_POINTS = 0.6  # under hold even without a form token; counts toward a block with another family
-TWO_LINKS_POINTS = 0.6  # two plain URLs: under hold with a missing form token, counts toward a block
+TWO_LINKS_POINTS = 0.45  # two plain URLs: under hold with a missing form token, and under SOFT_AGREE_POINTS
 LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence
 
 # The shipped 62k-key community list has many short fragments and everyday phrases: each matched key
@@ -197,14 +197,21 @@ def form_token(c: Comment) -> Iterator[Reason]:
         yield Reason("form-token-missing", FORM_MISSING_POINTS, "no form token (a form without JavaScript, or a script)")
 
 
+def _is_bare_name(link: str) -> bool:
+    """'Upwork.com' written in a sentence: a site named, which no blog engine makes a link."""
+    return "://" not in link and not link.lower().startswith("www.") and "/" not in link
+
+
 def links(c: Comment) -> Iterator[Reason]:
     count = len(c.prepared.links)
+    named = sum(1 for link in c.prepared.links if _is_bare_name(link))
     if count == 1:
         rest = c.flat
         for link in c.prepared.links:
             rest = rest.replace(link.lower(), " ")
         if len(words(rest)) < LONE_LINK_WORDS:
             yield Reason("lone-link", LONE_LINK_POINTS, f"a link with {len(words(rest))} word(s) around it")
+    count -= named if count > 1 else 0  # a lone bare name is still the link a spammer left
     if count >= LINK_STUFFING:
         yield Reason("link-stuffing", c.site.thresholds.spam, f"{count} links in one comment (a link farm's, not a reader's)")
     elif count > MAX_LINKS:
@@ -621,6 +628,7 @@ HARD_RULES = frozenset({
     "link-stuffing",
 })
 SOFT_AGREE_POINTS = 0.5
+COMMUNITY_AGREE_POINTS = 1.0
 # What this site's moderators taught, once it is strong: their own marks, like a disallowed key.
 LEARNED_HARD_POINTS = 3.0
 # Rules that read the same evidence count as one family (two <a href> links are "links" twice).
@@ -643,6 +651,12 @@ def is_hard(reason: Reason) -> bool:
     return reason.rule in HARD_RULES and reason.score > 0
 
 
+def _agree_points(rule: str) -> float:
+    """Points from which a soft reason counts toward agreement: the community list is a bag of weak
+    keys ('website using', '.com,' hit careful comments), so it agrees from two specific keys."""
+    return COMMUNITY_AGREE_POINTS if rule == "community-list" else SOFT_AGREE_POINTS
+
+
 def soft_family(rule: str) -> str:
     return _FAMILIES.get(rule, rule)
 
@@ -654,7 +668,7 @@ def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds:
     decision = thresholds.decide(score)
     if decision not in ("spam", "discard") or any(is_hard(r) for r in reasons):
         return decision, None
-    families = sorted({soft_family(r.rule) for r in reasons if r.score >= SOFT_AGREE_POINTS and not is_hard(r)})
+    families = sorted({soft_family(r.rule) for r in reasons if r.score >= _agree_points(r.rule) and not is_hard(r)})
     if len(families) >= 2:
         return "spam", None
     shown = families[0] if families else "none"

@@ -154,3 +154,13 @@ def test_a_slip_in_the_website_field_does_not_hold_a_thank_you(rules_only):
     assert slip.decision == "approve", slip
     made_up = evaluate(Submission(author="Jephte", url="http://QwRWLnOxl", content="It's good news, thank you for this."))
     assert made_up.decision != "approve"
+
+
+def test_sites_named_in_a_sentence_are_not_counted_as_links(rules_only):
+    named = evaluate(Submission(author="Efatha", content=(
+        "Freelancers find work on Upwork.com and search on Google.com, and the course demo lives at "
+        "https://demo.example.org while the checker is https://www.sslchecker.example/check.")))
+    assert named.reasons and all(r.score < 1 for r in named.reasons if r.rule == "links")
+    assert named.decision == "approve", named
+    pasted = evaluate(Submission(content="https://a.example/x https://b.example/y https://c.example/z and more"))
+    assert "links" in rules_of(pasted) and pasted.decision != "approve"

@@ -8,7 +8,7 @@ import inspect
 
 from chalicelib.spam import Reason, SiteMemory, Submission, Thresholds, evaluate
 from chalicelib.spam import classifier, keys
-from chalicelib.spam.rules import HARD_RULES, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family
+from chalicelib.spam.rules import COMMUNITY_AGREE_POINTS, HARD_RULES, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family
 
 SOFT_RULES = sorted(
     {"classifier", "community-list", "solicitation", "links", "html-links", "bbcode-links", "url-shortener",
@@ -40,7 +40,8 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
     decision, note = decide(score, found, limits)
     hard = any((r.rule in HARD_RULES and r.score > 0) or (r.rule == "site-learned" and r.score >= 3) for r in found)
     assert hard == any(is_hard(r) for r in found)
-    agreeing = {soft_family(r.rule) for r in found if not is_hard(r) and r.score >= SOFT_AGREE_POINTS}
+    agreeing = {soft_family(r.rule) for r in found if not is_hard(r)
+                and r.score >= (COMMUNITY_AGREE_POINTS if r.rule == "community-list" else SOFT_AGREE_POINTS)}
     if decision in ("spam", "discard"):
         assert hard or len(agreeing) >= 2
     if decision == "discard":
@@ -80,3 +81,12 @@ def test_a_single_heuristic_is_held_and_says_why_while_the_site_word_blocks():
     assert alone.decision == "hold", alone
     assert "needs-strong-evidence" in {r.rule for r in alone.reasons}
     assert marked.decision in ("spam", "discard")
+
+
+def test_the_community_list_agrees_only_from_two_specific_keys():
+    sure = Reason("classifier", 4.0, "generated")
+    token = Reason("form-token-missing", 0.3, "no token")
+    one_key = [sure, token, Reason("community-list", 0.9, "generated"), Reason("links", 0.45, "2 links")]
+    assert decide(5.65, one_key, Thresholds())[0] == "hold"
+    two_keys = [sure, token, Reason("community-list", 1.0, "generated")]
+    assert decide(5.3, two_keys, Thresholds())[0] == "spam"
