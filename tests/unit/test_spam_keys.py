@@ -1,4 +1,5 @@
-"""Key lists: Aho-Corasick matching gives WordPress's answers, and the big list loads lazily."""
+"""Key lists: prefix-automaton matching gives WordPress's answers, and the big list loads lazily
+from its shipped index, which must be current."""
 from __future__ import annotations
 
 import re
@@ -29,6 +30,43 @@ def wordpress_finds(key_list: list[str], text: str) -> set[str]:
 )
 def test_matcher_agrees_with_the_wordpress_regex_loop(key_list, text):
     assert set(KeyMatcher(key_list).find(text)) == wordpress_finds(key_list, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcAB .-_é", min_size=0, max_size=9), max_size=12),
+    st.text(alphabet="abcAB .-_éÉ", max_size=60),
+)
+def test_keys_come_in_order_of_where_they_end_longer_first(key_list, text):
+    # The order decides which keys a verdict names and which the 10-key limit keeps.
+    lowered = text.lower()
+
+    def first_end(key: str) -> tuple[int, int]:
+        return (lowered.index(key) + len(key), -len(key))
+
+    assert KeyMatcher(key_list).find(text) == sorted(wordpress_finds(key_list, text), key=first_end)
+
+
+def test_a_key_shorter_than_the_prefix_and_longer_keys_sharing_it_are_all_found():
+    matcher = KeyMatcher(["ca", "casino", "CASINO royale", "cas"])
+    assert matcher.find("Casino Royale tonight") == ["ca", "cas", "casino", "casino royale"]
+
+
+def test_dropped_keys_never_match():
+    matcher = KeyMatcher(groups=keys.key_groups(["great post", "great posts", "viagra"]), drop=frozenset({"great post"}))
+    assert matcher.find("Great posts and viagra") == ["great posts", "viagra"]
+
+
+def test_the_shipped_index_is_the_shipped_list_grouped():
+    # A stale index would silently miss the keys added to blacklist.txt: keys.write_list_index() rewrites it.
+    lines = keys.LIST_INDEX_PATH.read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and lines[:-1] == keys.key_groups(keys.read_key_list(keys.DEFAULT_LIST_PATH))
+
+
+def test_the_shipped_matcher_leaves_out_the_keys_ordinary_comments_use():
+    ham = keys.read_key_list(keys.HAM_KEYS_PATH)
+    assert ham and not [key for key in ham if key.strip().lower() in default_matcher().find(key)]
+    assert default_matcher().find("Cheap Air tickets") == ["cheap air"]
 
 
 def test_matches_say_which_field_first_held_the_key():
