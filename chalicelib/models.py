@@ -9,6 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, f
 
 from .i18n import deferred
 
+
+class Model(BaseModel):
+    """Every replybox model builds its validator on first use, not at import: a cold start then
+    builds only the few models its request touches (a submission: 3 of the 30 here)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 Status = Literal["pending", "approved", "spam", "trash"]
 STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "trash")
 
@@ -91,7 +99,7 @@ PostIds = Annotated[list[PostId], Field(max_length=MAX_PAGE)]
 QueueStatus = Annotated[Status, Field(json_schema_extra={"default": "pending"})]
 
 
-class CommentIn(BaseModel):
+class CommentIn(Model):
     """A comment. Unknown fields are ignored; WordPress's form names are accepted too (comment_post_ID, comment_parent, comment, ak_hp_textarea)."""
 
     # validate_default: a field left out runs its validator too, so "required" is said per field.
@@ -284,7 +292,7 @@ def content_html(content: str) -> str:
     return comment_html(content)
 
 
-class Comment(BaseModel):
+class Comment(Model):
     """A stored comment. ip/user_agent live on a separate item that DynamoDB TTL expires."""
 
     site: str
@@ -317,7 +325,7 @@ class Comment(BaseModel):
     moderator: bool = False  # the site's own reply (POST .../reply): no email, published at once
 
 
-class PublicComment(BaseModel):
+class PublicComment(Model):
     """What anyone may see of an approved comment: never an email, IP or user agent."""
 
     id: str
@@ -353,7 +361,7 @@ class SubmitResult(PublicComment):
     status: Literal["approved", "pending"]
 
 
-class ParentExcerpt(BaseModel):
+class ParentExcerpt(Model):
     """The start of the comment a reply answers, shown beside the reply on /moderate."""
 
     id: str
@@ -406,7 +414,7 @@ class ModeratorComment(PublicComment):
         )
 
 
-class Site(BaseModel):
+class Site(Model):
     """A blog: where its forms live and how it moderates."""
 
     slug: str
@@ -440,7 +448,7 @@ def calendar_date(value: str) -> str:
     return value
 
 
-class ModerationAction(BaseModel):
+class ModerationAction(Model):
     model_config = ConfigDict(extra="ignore")
 
     action: str
@@ -448,40 +456,40 @@ class ModerationAction(BaseModel):
     content: Optional[str] = None  # the new text, for `edit` only
 
 
-class ReplyRequest(BaseModel):
+class ReplyRequest(Model):
     model_config = ConfigDict(extra="ignore")
 
     content: str = ""  # the reply's text, checked as a submission's `content` is
 
 
-class BulkAction(BaseModel):
+class BulkAction(Model):
     model_config = ConfigDict(extra="ignore")
 
     action: str
     ids: list[str] = Field(max_length=100)
 
 
-class EmptyRequest(BaseModel):
+class EmptyRequest(Model):
     model_config = ConfigDict(extra="ignore")
 
     status: Literal["spam", "trash"]
     cursor: Optional[str] = None  # next_cursor of the previous call
 
 
-class EraseRequest(BaseModel):
+class EraseRequest(Model):
     model_config = ConfigDict(extra="ignore")
 
     email: str = Field(min_length=3, max_length=MAX_EMAIL)  # the same limit as a submission's
 
 
-class PostClosing(BaseModel):
+class PostClosing(Model):
     model_config = ConfigDict(extra="ignore")
 
     closed: bool
 
 
 # ---- answers ----------------------------------------------------------------------------------------
-class PublicPage(BaseModel):
+class PublicPage(Model):
     """Approved comments of a post, oldest first."""
 
     post_id: str
@@ -494,8 +502,10 @@ class PublicPage(BaseModel):
 class Counts(RootModel[dict[str, Annotated[int, Field(ge=0)]]]):
     """Approved comment counts by post id."""
 
+    model_config = ConfigDict(defer_build=True)
 
-class SubscriptionView(BaseModel):
+
+class SubscriptionView(Model):
     """A reader's reply-notification subscription, as a person's data export shows it."""
 
     comment_id: str
@@ -504,7 +514,7 @@ class SubscriptionView(BaseModel):
     created_at: str
 
 
-class PersonExport(BaseModel):
+class PersonExport(Model):
     """Every comment of one email address on the site, in the moderator's full view."""
 
     email: str
@@ -512,14 +522,14 @@ class PersonExport(BaseModel):
     subscriptions: list[SubscriptionView]
 
 
-class PostState(BaseModel):
+class PostState(Model):
     """A post opened or closed by a moderator."""
 
     post_id: str
     closed: bool
 
 
-class QueuePage(BaseModel):
+class QueuePage(Model):
     """One status of the moderation queue, newest first."""
 
     status: Status
@@ -527,30 +537,30 @@ class QueuePage(BaseModel):
     next_cursor: Optional[str] = None
 
 
-class FormToken(BaseModel):
+class FormToken(Model):
     form_token: str
     expires_in: int
 
 
-class BulkResult(BaseModel):
+class BulkResult(Model):
     """Each id: its new status, `deleted`, or `error: ...`."""
 
     results: dict[str, str]
 
 
-class OriginCheck(BaseModel):
+class OriginCheck(Model):
     """The widget's question after a blocked call; it carries nothing else."""
 
     origin_allowed: bool
 
 
-class DiscardDay(BaseModel):
+class DiscardDay(Model):
     day: str
     total: int = Field(ge=0)
     reasons: dict[str, int]
 
 
-class ModerationStats(BaseModel):
+class ModerationStats(Model):
     """Tab counts stop at 1,000 (`capped` names those past it); discards are counts only."""
 
     counts: dict[str, int]
@@ -558,17 +568,17 @@ class ModerationStats(BaseModel):
     discarded: list[DiscardDay]
 
 
-class EmptyResult(BaseModel):
+class EmptyResult(Model):
     deleted: int = Field(ge=0)
     skipped: int = Field(ge=0)
     next_cursor: Optional[str] = None
 
 
-class EraseResult(BaseModel):
+class EraseResult(Model):
     erased: int = Field(ge=0)
 
 
-class Error(BaseModel):
+class Error(Model):
     """Every JSON error of replybox; `fields` on 422, `current` on a stale-version 409."""
 
     model_config = ConfigDict(extra="allow")
@@ -578,7 +588,7 @@ class Error(BaseModel):
     current: Optional[ModeratorComment] = None
 
 
-class GatewayError(BaseModel):
+class GatewayError(Model):
     """An error Chalice / API Gateway answers before replybox runs (e.g. 415 on a JSON-only route)."""
 
     model_config = ConfigDict(extra="allow")
