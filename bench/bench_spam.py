@@ -149,7 +149,7 @@ def main() -> int:
     print(f"| load the {matcher.size:,}-key prefix index data/blacklist-index.txt (first use) | {cold['automaton'] * 1e3:.1f} |")
     print(f"| load data/classifier.json ({classifier.MODEL_PATH.stat().st_size / 1024:.0f} KiB) (first use) | {cold['model'] * 1e3:.1f} |")
     print(f"| first verdict after both are loaded | {cold['first_verdict'] * 1e3:.1f} |")
-    print(f"| for comparison: group and load the raw list data/blacklist.txt (warm process) | {build_whole * 1e3:.1f} |")
+    print(f"| for comparison: group and load the raw list spamtrain/data/blacklist.txt (warm process) | {build_whole * 1e3:.1f} |")
     return 0
 
 

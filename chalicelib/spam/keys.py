@@ -19,7 +19,9 @@ import ahocorasick
 
 from .text import strip_tags
 
-DEFAULT_LIST_PATH = Path(__file__).with_name("data") / "blacklist.txt"
+# The community list as published, kept with the training tools: it is not deployed (the index below
+# holds the same keys), which keeps the package under 5 MB with the bytecode it ships.
+DEFAULT_LIST_PATH = Path(__file__).parents[2] / "spamtrain" / "data" / "blacklist.txt"
 # The same keys lower-cased, trimmed and grouped by their first PREFIX characters, one group a line,
 # keys tab-separated (no key holds a tab): the form the matcher loads. tests/unit/test_spam_keys.py
 # checks it is current; after changing blacklist.txt, run `write_list_index()`.

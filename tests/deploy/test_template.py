@@ -180,3 +180,19 @@ def test_the_zip_holds_only_the_app(packaged):
     names = zipfile.ZipFile(packaged["dir"] / "deployment.zip").namelist()
     assert "app.py" in names and "chalicelib/notify.py" in names
     assert not any(n.startswith(("tests/", "deploy/", "scripts/", "boto3/", "moto/", "cfnlint/")) for n in names)
+
+
+def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
+    # Lambda's code directory is read-only: a module without its .pyc is compiled on every cold start.
+    import sys
+    import zipfile
+
+    zipped = zipfile.ZipFile(packaged["dir"] / "deployment.zip")
+    names = set(zipped.namelist())
+    tag = sys.implementation.cache_tag
+    for module in ("app", "chalicelib/models", "chalicelib/spam/keys", "pydantic/main", "email_validator/syntax"):
+        folder, _, name = module.rpartition("/")
+        assert f"{folder + '/' if folder else ''}__pycache__/{name}.{tag}.pyc" in names, module
+    flags = int.from_bytes(zipped.read(f"__pycache__/app.{tag}.pyc")[4:8], "little")
+    assert flags == 0b01  # hash-based, never checked against the source (a zip keeps no timestamps)
+    assert not any(n.startswith(("dns/", "pydantic/v1/")) and n.endswith(".pyc") for n in names)  # never imported

@@ -77,8 +77,8 @@ def test_matches_say_which_field_first_held_the_key():
 
 def test_the_shipped_list_is_the_full_community_list_with_its_license():
     assert default_matcher().size > 60_000
-    data = keys.DEFAULT_LIST_PATH.parent
-    assert "MIT License" in (data / "blacklist-LICENSE.txt").read_text(encoding="utf-8")
+    for data in (keys.DEFAULT_LIST_PATH.parent, keys.LIST_INDEX_PATH.parent):  # the list and the index
+        assert "MIT License" in (data / "blacklist-LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_importing_the_engine_builds_nothing():
@@ -90,4 +90,4 @@ def test_importing_the_engine_builds_nothing():
         "assert k._default is not None;"
         "assert 'numpy' not in sys.modules and 'sklearn' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=keys.DEFAULT_LIST_PATH.parents[3])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=keys.LIST_INDEX_PATH.parents[3])
