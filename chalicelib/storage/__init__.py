@@ -1,7 +1,8 @@
 """All DynamoDB access: one table, its keys and indexes, and the store (DynamoStore) that reads and writes it.
 
 The package: `schema` (the table, its indexes and every item's key, as data), `codec` (items <-> dicts and
-models), `records` (what the store takes and gives), `dynamo` (DynamoStore).
+models), `records` (what the store takes and gives), `transact` (the transaction builder: each step
+names the domain error its failed condition means), `dynamo` (DynamoStore).
 
 One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
 
@@ -112,7 +113,7 @@ No Scan anywhere.
 from __future__ import annotations
 
 from .codec import comment_from_item, comment_item, marshal, trust_item, unmarshal
-from .dynamo import DynamoStore, chunks
+from .dynamo import DynamoStore
 from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
 from .schema import (
     COUNT_SHARDS,
@@ -153,7 +154,7 @@ from .schema import (
 __all__ = [
     "COUNT_SHARDS", "DISCARD_SHARDS", "EMAIL_INDEX", "IDEMPOTENCY_SECONDS", "LEARNED_PARTS", "PUBLIC_FIELDS",
     "PUBLIC_INDEX", "QUEUE_INDEX", "QUEUE_SHARDS", "TTL_ATTRIBUTE", "DynamoStore", "Effects", "EmailFlooded",
-    "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "chunks", "comment_from_item", "comment_item",
+    "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "comment_from_item", "comment_item",
     "comment_key", "count_key", "discards_key", "duplicate_key", "email_pk", "flood_key", "idempotency_key",
     "learned_key", "learned_part", "learned_part_key", "marshal", "memory_key", "network_key", "notified_key",
     "origin_key", "post_meta_key", "public_pk", "queue_pk", "queue_shard", "site_key", "table_schema", "token_key",

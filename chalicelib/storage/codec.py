@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .schema import LEARNED_PARTS, comment_key, email_pk, learned_key, learned_part_key, public_pk, queue_pk, queue_shard, trust_key
+from .schema import LEARNED_PARTS, comment_key, email_pk, learned_key, learned_part_key, network_key, public_pk, queue_pk, queue_shard, trust_key
 
 if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not for the stream handler
     from ..models import Comment, Site
@@ -64,6 +64,11 @@ def comment_item(comment: Comment) -> dict:
     if comment.status == "approved":
         data["gsi1pk"], data["gsi1sk"] = public_pk(comment.site, comment.post_id), comment.id
     return data
+
+
+def network_item(comment: Comment, ip: str, user_agent: str, expires_at: int | None) -> dict:
+    """The NET item of a comment: its IP and user agent, kept apart so no index projects them."""
+    return {**network_key(comment.site, comment.id), "ip": ip, "user_agent": user_agent, "expires_at": expires_at}
 
 
 def comment_from_item(item: dict, network: dict | None = None) -> Comment:

@@ -12,7 +12,7 @@ from ..errors import (
     StorageUnavailableError,
 )
 from ..i18n import deferred
-from .codec import merged_learned, site_from_item, comment_from_item, comment_item, marshal, trust_item, unmarshal
+from .codec import comment_from_item, comment_item, marshal, merged_learned, network_item, site_from_item, trust_item, unmarshal
 from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
 from .schema import (
     COUNT_SHARDS,
@@ -50,6 +50,7 @@ from .schema import (
     token_name_key,
     trust_key,
 )
+from .transact import Transaction
 
 if TYPE_CHECKING:
     from ..models import Comment, Site
@@ -189,56 +190,72 @@ class DynamoStore:
             time.sleep(0.05 * 2**attempt)
         raise StorageUnavailableError("BatchGetItem left keys unprocessed")
 
+    def _transaction(self) -> Transaction:
+        return Transaction(self._call, self.table)
+
     def insert_comment(self, comment: Comment, guards: Guards) -> None:
-        """Write a comment with its guards in one transaction; conditions decide dup/flood/replay."""
+        """Write a comment with its guards in one transaction; conditions decide dup/flood/replay.
+
+        Steps go in the order their failures take precedence: a replay, then a vanished parent, a
+        duplicate, an IP flood, an email flood; the comment's own items last."""
         now = int(guards.now)
-        actions: list[dict] = []
-        kinds: list[str] = []
-
-        def put(item: dict, kind: str, condition: str | None, values: dict | None = None) -> None:
-            op: dict = {"TableName": self.table, "Item": marshal(item)}
-            if condition:
-                op["ConditionExpression"] = condition
-                names = {"#pk": "pk", "#until": "until", "#expires": "expires_at"}
-                op["ExpressionAttributeNames"] = {k: v for k, v in names.items() if k in condition}
-            if kind in ("flood", "idempotency"):  # the item in the way: time left / the first answer
-                op["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-            if values:
-                op["ExpressionAttributeValues"] = marshal(values)
-            actions.append({"Put": op})
-            kinds.append(kind)
-
+        tx = self._transaction()
         if guards.idempotency_digest:
-            put(
-                {
-                    **idempotency_key(comment.site, guards.idempotency_digest),
-                    "answer": guards.idempotent_answer or {},
-                    "request": guards.request_digest,
-                    "gsi3pk": email_pk(comment.site, guards.email_hash),
-                    "gsi3sk": comment.id,
-                    "expires_at": now + IDEMPOTENCY_SECONDS,
-                },
-                "idempotency",
-                "attribute_not_exists(#pk)",
+            self._add_idempotency(tx, comment, guards, now)
+        if comment.parent_id:
+            tx.check(
+                comment_key(comment.site, comment.parent_id), "#status = :approved",
+                names={"#status": "status"}, values={":approved": "approved"},
+                failure=NotFoundError("the comment you reply to is not available"),
             )
-        put(comment_item(comment), "comment", "attribute_not_exists(#pk)")
+        self._add_duplicate_guard(tx, comment, guards, now)
+        if guards.flood_seconds > 0:
+            self._add_flood_guards(tx, comment, guards, now)
+        self._add_comment_items(tx, comment, guards, now)
+        if comment.status == "approved":
+            self._add_count(tx, comment.site, comment.post_id, 1)
+        if guards.first_comment:  # only while the post has none: the hot post's META is not rewritten
+            tx.update(
+                post_meta_key(comment.site, comment.post_id),
+                f"SET first_comment_at = if_not_exists(first_comment_at, :t), {META_INDEX_SET}",
+                values={":t": comment.created_at, **meta_index_values(comment.site, comment.post_id)},
+            )
+        tx.commit()
+
+    def _add_comment_items(self, tx: Transaction, comment: Comment, guards: Guards, now: int) -> None:
+        """The COMMENT item, its unconfirmed SUB item and its NET item: each new (an id taken: never)."""
+        stored = ConflictError("the comment could not be stored; please send it again")
+        tx.put(comment_item(comment), condition="attribute_not_exists(#pk)", names={"#pk": "pk"}, failure=stored)
         if guards.subscription:
-            put(guards.subscription, "subscription", "attribute_not_exists(#pk)")
+            tx.put(guards.subscription, condition="attribute_not_exists(#pk)", names={"#pk": "pk"}, failure=stored)
         if guards.ip or guards.user_agent:
-            network_expiry = now + guards.retention_days * 86400
+            expires_at = now + guards.retention_days * 86400
             if comment.expires_at:  # never after its comment (a spam verdict expires it)
-                network_expiry = min(network_expiry, comment.expires_at)
-            put(
-                {
-                    **network_key(comment.site, comment.id),
-                    "ip": guards.ip,
-                    "user_agent": guards.user_agent,
-                    "expires_at": network_expiry,
-                },
-                "network",
-                "attribute_not_exists(#pk)",
-            )
-        put(
+                expires_at = min(expires_at, comment.expires_at)
+            tx.put(network_item(comment, guards.ip, guards.user_agent, expires_at),
+                   condition="attribute_not_exists(#pk)", names={"#pk": "pk"}, failure=stored)
+
+    def _add_idempotency(self, tx: Transaction, comment: Comment, guards: Guards, now: int) -> None:
+        digest = guards.idempotency_digest or ""
+
+        def replay(old: dict) -> Exception:
+            first = old or self.get_idempotent(comment.site, digest) or {}
+            return IdempotentReplay(first.get("answer") or {}, first.get("request"))
+
+        tx.put(
+            {
+                **idempotency_key(comment.site, digest),
+                "answer": guards.idempotent_answer or {},
+                "request": guards.request_digest,
+                "gsi3pk": email_pk(comment.site, guards.email_hash),
+                "gsi3sk": comment.id,
+                "expires_at": now + IDEMPOTENCY_SECONDS,
+            },
+            condition="attribute_not_exists(#pk)", names={"#pk": "pk"}, failure=replay,
+        )
+
+    def _add_duplicate_guard(self, tx: Transaction, comment: Comment, guards: Guards, now: int) -> None:
+        tx.put(
             {
                 **duplicate_key(comment.site, comment.post_id, guards.duplicate_digest),
                 "comment_id": comment.id,
@@ -246,112 +263,38 @@ class DynamoStore:
                 **({"gsi3pk": email_pk(comment.site, guards.email_hash), "gsi3sk": comment.id} if guards.email_hash else {}),
                 "expires_at": comment.expires_at,  # the guard lives as long as its comment
             },
-            "duplicate",
             # A guard past its TTL belongs to a spam/trash comment DynamoDB has yet to delete: free.
-            "attribute_not_exists(#pk) OR #expires < :now",
-            {":now": now},
+            condition="attribute_not_exists(#pk) OR #expires < :now",
+            names={"#pk": "pk", "#expires": "expires_at"},
+            values={":now": now},
+            failure=DuplicateError(deferred("you already left this comment on this post")),
         )
-        if guards.flood_seconds > 0:
-            until = now + guards.flood_seconds
-            for kind, digest in (("E", guards.email_hash), ("I", guards.ip_hash)):
-                if not digest:
-                    continue
-                guard = {**flood_key(comment.site, kind, digest), "until": until, "expires_at": until + 60}
-                if kind == "E" and guards.email_flood_held:
-                    put(guard, "email-flood", None)
-                else:
-                    put(guard, "flood" if kind == "I" else "email-flood", "attribute_not_exists(#pk) OR #until <= :now",
-                        {":now": now})
-        if comment.parent_id:
-            actions.append(
-                {
-                    "ConditionCheck": {
-                        "TableName": self.table,
-                        "Key": marshal(comment_key(comment.site, comment.parent_id)),
-                        "ConditionExpression": "#status = :approved",
-                        "ExpressionAttributeNames": {"#status": "status"},
-                        "ExpressionAttributeValues": marshal({":approved": "approved"}),
-                    }
-                }
-            )
-            kinds.append("parent")
-        if comment.status == "approved":
-            actions.append({"Update": self._count_update(comment.site, comment.post_id, 1)})
-            kinds.append("count")
-        if guards.first_comment:  # only while the post has none: the hot post's META is not rewritten
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": marshal(post_meta_key(comment.site, comment.post_id)),
-                        "UpdateExpression": f"SET first_comment_at = if_not_exists(first_comment_at, :t), {META_INDEX_SET}",
-                        "ExpressionAttributeValues": marshal(
-                            {":t": comment.created_at, **meta_index_values(comment.site, comment.post_id)}
-                        ),
-                    }
-                }
-            )
-            kinds.append("post")
-        failed = self._transact(actions, kinds)
-        if not failed:
-            return
-        if "idempotency" in failed:
-            first = failed["idempotency"][0] or self.get_idempotent(comment.site, guards.idempotency_digest or "") or {}
-            raise IdempotentReplay(first.get("answer") or {}, first.get("request"))
-        if "parent" in failed:
-            raise NotFoundError("the comment you reply to is not available")
-        if "duplicate" in failed:
-            raise DuplicateError(deferred("you already left this comment on this post"))
-        if "flood" in failed:
-            untils = [int(old["until"]) for old in failed["flood"] if "until" in old]
-            raise FloodError(max(1, min(guards.flood_seconds, max(untils) - now)) if untils else guards.flood_seconds)
-        if "email-flood" in failed:
-            raise EmailFlooded()
-        raise ConflictError("the comment could not be stored; please send it again")
 
-    def _transact(self, actions: list[dict], kinds: list[str], attempts: int = 4) -> dict[str, list[dict]]:
-        """Run TransactWriteItems; returns the kinds whose conditions failed (empty: committed), each
-        with the items in the way where the action asked for them (ReturnValuesOnConditionCheckFailure).
+    def _add_flood_guards(self, tx: Transaction, comment: Comment, guards: Guards, now: int) -> None:
+        """The IP's guard answers 429 with the time left; the email's holds the comment (EmailFlooded),
+        and once the service held it the email's guard is just renewed."""
+        until = now + guards.flood_seconds
+        free, names, values = "attribute_not_exists(#pk) OR #until <= :now", {"#pk": "pk", "#until": "until"}, {":now": now}
 
-        A TransactionConflict (another transaction on the same item) is retried: on retry the
-        conditions see the winner's write, so the loser learns a plain condition failure.
-        """
-        from botocore.exceptions import ClientError
+        def flooded(old: dict) -> Exception:
+            left = int(old["until"]) - now if "until" in old else guards.flood_seconds
+            return FloodError(max(1, min(guards.flood_seconds, left)))
 
-        for attempt in range(attempts):
-            try:
-                self._call("transact_write_items", TransactItems=actions)
-                return {}
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
-                reasons = exc.response.get("CancellationReasons") or _reasons_from_message(
-                    exc.response.get("Error", {}).get("Message", ""), len(actions)
-                )
-                codes = [r.get("Code", "None") for r in reasons]
-                failed: dict[str, list[dict]] = {}
-                for i, reason in enumerate(reasons[: len(kinds)]):
-                    if reason.get("Code") == "ConditionalCheckFailed":
-                        old = unmarshal(reason["Item"]) if reason.get("Item") else {}
-                        failed.setdefault(kinds[i], []).append(old)
-                if failed:
-                    return failed
-                if any(code in ("TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded") for code in codes):
-                    time.sleep(0.02 * 2**attempt)
-                    continue
-                raise StorageUnavailableError("transaction cancelled: " + ",".join(codes)) from exc
-        raise StorageUnavailableError("transaction kept conflicting")
+        if guards.ip_hash:
+            guard = {**flood_key(comment.site, "I", guards.ip_hash), "until": until, "expires_at": until + 60}
+            tx.put(guard, condition=free, names=names, values=values, failure=flooded)
+        if guards.email_hash:
+            guard = {**flood_key(comment.site, "E", guards.email_hash), "until": until, "expires_at": until + 60}
+            if guards.email_flood_held:
+                tx.put(guard)
+            else:
+                tx.put(guard, condition=free, names=names, values=values, failure=EmailFlooded())
 
-    def _count_update(self, site: str, post_id: str, delta: int) -> dict:
+    def _add_count(self, tx: Transaction, site: str, post_id: str, delta: int) -> None:
         """ADD to one of the post's count shards, at random: the count is their sum, wherever each went."""
         import random
 
-        return {
-            "TableName": self.table,
-            "Key": marshal(count_key(site, post_id, random.randrange(COUNT_SHARDS))),
-            "UpdateExpression": "ADD approved :d",
-            "ExpressionAttributeValues": marshal({":d": delta}),
-        }
+        tx.update(count_key(site, post_id, random.randrange(COUNT_SHARDS)), "ADD approved :d", values={":d": delta})
 
     def get_idempotent(self, site: str, digest: str) -> dict | None:
         """The IDEM item of a key: {"answer", "request"} (what was answered, and to which request)."""
@@ -550,85 +493,45 @@ class DynamoStore:
     # -- moderation --
     def save_moderation(self, before: Comment, after: Comment, effects: Effects) -> None:
         """Store `after` if the comment is still at `before.version`, with its effects, atomically."""
-        item = comment_item(after)
-        actions: list[dict] = [
-            {
-                "Put": {
-                    "TableName": self.table,
-                    "Item": marshal(item),
-                    "ConditionExpression": "#version = :v",
-                    "ExpressionAttributeNames": {"#version": "version"},
-                    "ExpressionAttributeValues": marshal({":v": before.version}),
-                }
-            }
-        ]
-        kinds = ["comment"]
+        changed = ConflictError("the comment was changed by someone else")
+        tx = self._transaction()
+        tx.put(comment_item(after), condition="#version = :v", names={"#version": "version"},
+               values={":v": before.version}, failure=changed)
         if effects.count_delta:
-            actions.append({"Update": self._count_update(after.site, after.post_id, effects.count_delta)})
-            kinds.append("count")
+            self._add_count(tx, after.site, after.post_id, effects.count_delta)
         if effects.trust == "grant":
-            trust = trust_item(after.site, effects.author_hash, after.email_hash, after.updated_at)
-            actions.append({"Put": {"TableName": self.table, "Item": marshal(trust)}})
-            kinds.append("trust")
+            tx.put(trust_item(after.site, effects.author_hash, after.email_hash, after.updated_at))
         elif effects.trust == "revoke":
-            actions.append({"Delete": {"TableName": self.table, "Key": marshal(trust_key(after.site, effects.author_hash))}})
-            kinds.append("trust")
+            tx.delete(trust_key(after.site, effects.author_hash))
+        self._add_lesson(tx, after.site, effects.learn)
+        for tag, delta in effects.memory.items():
+            # A new mark keeps the memory for another full period; taking one back never extends
+            # it, and an item TTL already took comes back only as a husk that expires.
+            expiry = "expires_at = :e" if delta > 0 else "expires_at = if_not_exists(expires_at, :e)"
+            tx.update(memory_key(after.site, tag), f"ADD marks :d SET {expiry}",
+                      values={":d": delta, ":e": effects.memory_expires_at})
+        if effects.duplicate_digest:
+            self._add_guard_expiry(tx, after, effects.duplicate_digest)
+        if after.expires_at and (before.network_expires_at or 0) > after.expires_at:
+            # IP and user agent never outlive their comment; an earlier own expiry stays as it is.
+            tx.update(network_key(after.site, after.id), "SET expires_at = :e", condition="attribute_exists(pk)",
+                      values={":e": after.expires_at}, optional=True)
+        tx.commit()
+
+    def _add_lesson(self, tx: Transaction, site: str, learn: dict[str, int]) -> None:
+        """ADD a spam/ham decision's counter deltas, one update per LEARNED part they fall in."""
         parts: dict[int, dict[str, int]] = {}
-        for name, delta in effects.learn.items():
+        for name, delta in learn.items():
             parts.setdefault(learned_part(name), {})[name] = delta
         for part, deltas in sorted(parts.items()):
             names = {f"#a{i}": name for i, name in enumerate(deltas)}
             values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
             expression = "ADD " + ", ".join(f"#a{i} :d{i}" for i in range(len(names)))
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": marshal(learned_part_key(after.site, part)),
-                        "UpdateExpression": expression,
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": marshal(values),
-                    }
-                }
-            )
-            kinds.append("learned")
-        for tag, delta in effects.memory.items():
-            # A new mark keeps the memory for another full period; taking one back never extends
-            # it, and an item TTL already took comes back only as a husk that expires.
-            expiry = "expires_at = :e" if delta > 0 else "expires_at = if_not_exists(expires_at, :e)"
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": marshal(memory_key(after.site, tag)),
-                        "UpdateExpression": f"ADD marks :d SET {expiry}",
-                        "ExpressionAttributeValues": marshal({":d": delta, ":e": effects.memory_expires_at}),
-                    }
-                }
-            )
-            kinds.append("memory")
-        if effects.duplicate_digest:
-            actions.append({"Update": self._guard_expiry(after, effects.duplicate_digest)})
-            kinds.append("duplicate")
-        if after.expires_at and (before.network_expires_at or 0) > after.expires_at:
-            # IP and user agent never outlive their comment; an earlier own expiry stays as it is.
-            actions.append(
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": marshal(network_key(after.site, after.id)),
-                        "UpdateExpression": "SET expires_at = :e",
-                        "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeValues": marshal({":e": after.expires_at}),
-                    }
-                }
-            )
-            kinds.append("network")
-        if "comment" in self._transact_besides(actions, kinds, {"duplicate", "network"}):
-            raise ConflictError("the comment was changed by someone else")
+            tx.update(learned_part_key(site, part), expression, names=names, values=values)
 
-    def _guard_expiry(self, comment: Comment, digest: str) -> dict:
-        """The duplicate guard of a comment, rewritten with the comment's expiry (or none).
+    def _add_guard_expiry(self, tx: Transaction, comment: Comment, digest: str) -> None:
+        """The duplicate guard of a comment, rewritten with the comment's expiry (or none); optional:
+        a guard another comment owns now must not block the change.
 
         Written whole, so a guard DynamoDB already deleted comes back with a restored comment.
         """
@@ -639,56 +542,22 @@ class DynamoStore:
             values[":e"] = comment.expires_at
         else:
             expression += " REMOVE expires_at"
-        return {
-            "TableName": self.table,
-            "Key": marshal(duplicate_key(comment.site, comment.post_id, digest)),
-            "UpdateExpression": expression,
-            "ConditionExpression": "attribute_not_exists(pk) OR comment_id = :id",
-            "ExpressionAttributeValues": marshal(values),
-        }
-
-    def _transact_besides(self, actions: list[dict], kinds: list[str], optional: set[str]) -> dict[str, list[dict]]:
-        """_transact, once more without the `optional` actions when only those failed their
-        conditions (a guard another comment owns now, a network item TTL deleted): they must not
-        block the change they go with."""
-        failed = self._transact(actions, kinds)
-        if failed and set(failed) <= optional:
-            kept = [(a, k) for a, k in zip(actions, kinds) if k not in optional]
-            failed = self._transact([a for a, _ in kept], [k for _, k in kept])
-        return failed
+        tx.update(duplicate_key(comment.site, comment.post_id, digest), expression,
+                  condition="attribute_not_exists(pk) OR comment_id = :id", values=values, optional=True)
 
     def delete_comment(self, comment: Comment, duplicate_digest: str | None) -> None:
         """Remove a comment for good, with its network item, guard and its share of the count."""
-        actions: list[dict] = [
-            {
-                "Delete": {
-                    "TableName": self.table,
-                    "Key": marshal(comment_key(comment.site, comment.id)),
-                    "ConditionExpression": "#version = :v",
-                    "ExpressionAttributeNames": {"#version": "version"},
-                    "ExpressionAttributeValues": marshal({":v": comment.version}),
-                }
-            },
-            {"Delete": {"TableName": self.table, "Key": marshal(network_key(comment.site, comment.id))}},
-        ]
-        kinds = ["comment", "network"]
+        tx = self._transaction()
+        tx.delete(comment_key(comment.site, comment.id), condition="#version = :v", names={"#version": "version"},
+                  values={":v": comment.version}, failure=ConflictError("the comment was changed by someone else"))
+        tx.delete(network_key(comment.site, comment.id))
         if duplicate_digest:
-            actions.append(
-                {
-                    "Delete": {
-                        "TableName": self.table,
-                        "Key": marshal(duplicate_key(comment.site, comment.post_id, duplicate_digest)),
-                        "ConditionExpression": "attribute_not_exists(comment_id) OR comment_id = :id",
-                        "ExpressionAttributeValues": marshal({":id": comment.id}),
-                    }
-                }
-            )
-            kinds.append("duplicate")
+            tx.delete(duplicate_key(comment.site, comment.post_id, duplicate_digest),
+                      condition="attribute_not_exists(comment_id) OR comment_id = :id", values={":id": comment.id},
+                      optional=True)
         if comment.status == "approved":
-            actions.append({"Update": self._count_update(comment.site, comment.post_id, -1)})
-            kinds.append("count")
-        if "comment" in self._transact_besides(actions, kinds, {"duplicate"}):
-            raise ConflictError("the comment was changed by someone else")
+            self._add_count(tx, comment.site, comment.post_id, -1)
+        tx.commit()
 
     # -- erasure --
     def email_items(self, site: str, email_hash: str) -> list[dict]:
@@ -743,47 +612,40 @@ class DynamoStore:
         item is left: a moderator deleted or erased it, or spam expired, and it stays gone).
         Up to 20 go in one transaction; when one of them is not new the group is retried one by one."""
         outcomes: list[str] = []
-        for group in chunks(entries, 20):
-            if len(group) > 1 and not self._transact(*self._import_actions(group)):
-                outcomes.extend(["new"] * len(group))
-                continue
+        for start in range(0, len(entries), 20):
+            group = entries[start : start + 20]
+            if len(group) > 1:
+                try:
+                    self._import_transaction(group).commit()
+                    outcomes.extend(["new"] * len(group))
+                    continue
+                except _NotNew:
+                    pass
             for entry in group:
-                failed = self._transact(*self._import_actions([entry]))
-                outcomes.append("new" if not failed else "present" if "comment" in failed else "deleted")
+                try:
+                    self._import_transaction([entry]).commit()
+                    outcomes.append("new")
+                except _NotNew as exc:
+                    outcomes.append(exc.outcome)
         return outcomes
 
-    def _import_actions(self, group: list["ImportEntry"]) -> tuple[list[dict], list[str]]:
-        actions: list[dict] = []
-        kinds: list[str] = []
+    def _import_transaction(self, group: list["ImportEntry"]) -> Transaction:
+        tx = self._transaction()
         counts: dict[tuple[str, str], int] = {}
-
-        def put(item: dict, kind: str) -> None:
-            actions.append(
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": marshal(item),
-                        "ConditionExpression": "attribute_not_exists(#pk)",
-                        "ExpressionAttributeNames": {"#pk": "pk"},
-                    }
-                }
-            )
-            kinds.append(kind)
-
+        new, names = "attribute_not_exists(#pk)", {"#pk": "pk"}
         for entry in group:
             comment = entry.comment
-            put(comment_item(comment), "comment")
+            tx.put(comment_item(comment), condition=new, names=names, failure=_NotNew("present"))
             if comment.origin_id:
                 origin = {**origin_key(comment.site, comment.origin_id), "comment_id": comment.id, "post_id": comment.post_id}
-                put({**origin, "expires_at": comment.expires_at}, "origin")  # it goes with its comment
+                tx.put({**origin, "expires_at": comment.expires_at}, condition=new, names=names, failure=_NotNew("deleted"))  # it goes with its comment
             if entry.network:
-                put({**network_key(comment.site, comment.id), **entry.network}, "network")
+                tx.put({**network_key(comment.site, comment.id), **entry.network}, condition=new, names=names, failure=_NotNew("deleted"))
             if comment.status == "approved":
                 counts[(comment.site, comment.post_id)] = counts.get((comment.site, comment.post_id), 0) + 1
         for (site, post_id), delta in counts.items():
-            actions.append({"Update": self._count_update(site, post_id, delta)})
-            kinds.append("count")
-        return actions, kinds
+            self._add_count(tx, site, post_id, delta)
+        return tx
 
     def grant_trust(self, site: str, author_hash: str, email_hash: str, since: str) -> None:
         self._call("put_item", TableName=self.table, Item=marshal(trust_item(site, author_hash, email_hash, since)))
@@ -835,14 +697,12 @@ class DynamoStore:
     # -- moderator tokens --
     def put_token(self, site: str, name: str, token_hash: str) -> None:
         old = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
-        actions: list[dict] = []
+        tx = self._transaction()
         if old:
-            actions.append({"Delete": {"TableName": self.table, "Key": marshal(token_key(unmarshal(old)["token_hash"]))}})
-        actions.append({"Put": {"TableName": self.table, "Item": marshal({**token_key(token_hash), "site": site, "name": name})}})
-        actions.append(
-            {"Put": {"TableName": self.table, "Item": marshal({**token_name_key(site, name), "token_hash": token_hash})}}
-        )
-        self._call("transact_write_items", TransactItems=actions)
+            tx.delete(token_key(unmarshal(old)["token_hash"]))
+        tx.put({**token_key(token_hash), "site": site, "name": name})
+        tx.put({**token_name_key(site, name), "token_hash": token_hash})
+        tx.commit()
 
     def get_token(self, token_hash: str) -> dict | None:
         item = self._call("get_item", TableName=self.table, Key=marshal(token_key(token_hash))).get("Item")
@@ -852,14 +712,10 @@ class DynamoStore:
         item = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
         if not item:
             return False
-        token_hash = unmarshal(item)["token_hash"]
-        self._call(
-            "transact_write_items",
-            TransactItems=[
-                {"Delete": {"TableName": self.table, "Key": marshal(token_key(token_hash))}},
-                {"Delete": {"TableName": self.table, "Key": marshal(token_name_key(site, name))}},
-            ],
-        )
+        tx = self._transaction()
+        tx.delete(token_key(unmarshal(item)["token_hash"]))
+        tx.delete(token_name_key(site, name))
+        tx.commit()
         return True
 
 
@@ -867,15 +723,10 @@ def _error_code(exc: Any) -> str:
     return exc.response.get("Error", {}).get("Code", "")
 
 
-def _reasons_from_message(message: str, count: int) -> list[dict]:
-    """Older servers put the reasons only in the message: '... reasons [None, ConditionalCheckFailed]'."""
-    if "[" not in message:
-        return []
-    inside = message[message.rfind("[") + 1 : message.rfind("]")]
-    return [{"Code": part.strip()} for part in inside.split(",")][:count]
+class _NotNew(Exception):
+    """An imported comment that is not new: `present` (the comment is there) or `deleted` (only its
+    ORIGIN item is left)."""
 
-
-
-def chunks(items: list, size: int) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+    def __init__(self, outcome: str):
+        super().__init__(outcome)
+        self.outcome = outcome
