@@ -49,6 +49,8 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "close_before": None if args.close_before is None else ("" if args.close_before == "never" else args.close_before),
         "spam_memory_days": args.spam_memory_days,
         "lang": args.lang,
+        "digest_minutes": args.digest_minutes,
+        "digest_after": args.digest_after,
     }
     given = {k: v for k, v in given.items() if v is not None}
     base = existing.model_dump() if existing else {"slug": args.site}
@@ -287,6 +289,12 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--lang", choices=LANGUAGES,
                    help="readers' language: the form, its messages, the pages and mails (default en; docs/i18n.md)")
+    s.add_argument("--digest-minutes", type=int,
+                   help="moderator mail: gather pending comments for N minutes (1..1440); 0: a mail per comment "
+                        "at once (default 30)")
+    s.add_argument("--digest-after", type=int,
+                   help="a window closing with more than N comments still pending is one digest, fewer get a "
+                        "mail each (default 5; 0: always a digest)")
     s.set_defaults(func=cmd_create_site)
 
     sh = sub.add_parser("show-site", help="print a site's settings as JSON")
@@ -344,10 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         return {"train": cli.train, "eval": cli.evaluate}[argv[0]](argv[1:])
     args = parser().parse_args(argv)
     if args.command == "create-site":
-        for option in ("flood_seconds", "spam_retention_days", "close_after_days", "spam_memory_days"):
+        for option in ("flood_seconds", "spam_retention_days", "close_after_days", "spam_memory_days", "digest_after"):
             if (getattr(args, option) or 0) < 0:
                 print(f"error: --{option.replace('_', '-')} must be 0 or more", file=sys.stderr)
                 return 2
+        if not 0 <= (args.digest_minutes or 0) <= 1440:
+            print("error: --digest-minutes must be 0 (a mail per comment) to 1440 (a day)", file=sys.stderr)
+            return 2
         if args.close_before not in (None, "never"):
             from chalicelib.models import calendar_date
 

@@ -7,7 +7,10 @@ from .errors import ExpiredLinkError, InvalidLinkError
 
 LINK_PURPOSE = "moderation-link"
 LINK_TTL = 3 * 24 * 3600
-LINK_ACTIONS = ("approve", "spam")
+# What a mailed link does: "delete" moves the comment to the trash (a link in a mail must be undoable,
+# and the trash empties itself after the site's spam_retention_days); "reply" opens a reply form.
+LINK_ACTIONS = ("approve", "spam", "delete", "reply")
+SERVICE_ACTIONS = {"approve": "approve", "spam": "spam", "delete": "trash"}
 
 
 def make_link_token(keyring: Any, site: str, comment_id: str, action: str, version: int, now: float) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
 
+from .digest import DEFAULT_AFTER, DEFAULT_MINUTES
 from .i18n import deferred
 
 
@@ -257,6 +258,16 @@ def parse_content(value: Any) -> str:
         raise FieldsError({"content": str(exc)}) from None
 
 
+def parse_author(value: Any) -> str:
+    """A display name checked as a submission's `author` is (a reply from a mailed link); errors name the field."""
+    from .errors import FieldsError
+
+    try:
+        return CommentIn._author(value)
+    except ValueError as exc:
+        raise FieldsError({"author": str(exc)}) from None
+
+
 # Letters that draw nothing, beside the format (Cf) and combining (Mn, Me) categories.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -431,6 +442,10 @@ class Site(Model):
     spam_memory_days: int = 90  # days the site remembers an email, IP or domain a moderator marked spam
     mail_daily_cap: int = 200  # reply-notification mails (confirmations included) a day, all readers together
     lang: Literal["en", "de", "ar"] = "en"  # readers' language: pages, messages, mails (chalicelib/i18n.py)
+    # Moderator mail (chalicelib/digest.py): pending comments gathered in windows of N minutes (0: a mail
+    # per comment at once); a window closing with more than digest_after still pending is one digest.
+    digest_minutes: int = Field(default=DEFAULT_MINUTES, ge=0, le=1440)
+    digest_after: int = Field(default=DEFAULT_AFTER, ge=0)
 
     @field_validator("close_before")
     @classmethod

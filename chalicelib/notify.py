@@ -19,6 +19,11 @@ the two can repeat one mail but never loses one (SNS standard topics have no ded
 cannot deliver email). A record that fails for a passing reason (SNS or DynamoDB unavailable) is
 reported in `batchItemFailures` and processing stops there: Lambda retries from that record on.
 A malformed record is logged and skipped: retrying can never fix it.
+
+A site with `digest_minutes` above 0 (the default) gets no mail here: the handler adds the batch's
+pending comments to the site's window item (chalicelib/digest.py), one UpdateItem per site and window,
+and the scheduled `send_digests` mails each closed window once. A failed add reports the batch's
+first such record for retry (adding again is idempotent).
 """
 from __future__ import annotations
 
@@ -27,9 +32,9 @@ import time
 from functools import cache
 from typing import Any, Callable
 
-from chalice import Blueprint
+from chalice import Blueprint, Rate
 
-from .links import LINK_ACTIONS, LINK_TTL, link_url, make_link_token
+from .links import LINK_TTL, LINK_ACTIONS, link_url, make_link_token
 from .logs import log_event
 
 notify = Blueprint(__name__)
@@ -40,6 +45,7 @@ STREAM_ARN = os.environ.get(
     "REPLYBOX_STREAM_ARN", "arn:aws:dynamodb:us-east-1:000000000000:table/replybox/stream/placeholder"
 )
 STREAM_ROUTE = "dynamodb:notify_moderators"
+SITE_CACHE_SECONDS = 60  # a changed digest setting reaches a warm handler within a minute
 
 
 # ---- the stream handler --------------------------------------------------------------------------
@@ -65,16 +71,19 @@ class Notifier:
         self.publish = publish
         self.public_url = public_url
         self.clock = clock
+        self._sites: dict[str, tuple[float, dict]] = {}
+        self._windows: Any = None
 
     def handle(self, event: Any, request_id: str | None = None) -> dict:
         """Process a batch; returns the partial batch answer Lambda expects."""
         started = time.perf_counter()
         records = event.get("Records") if isinstance(event, dict) else None
-        tally = {"notified": 0, "skipped": 0, "malformed": 0, "failed": 0}
+        tally = {"notified": 0, "batched": 0, "skipped": 0, "malformed": 0, "failed": 0}
         failures: list[dict] = []
+        batched: list[tuple[Any, dict]] = []  # (record, comment) bound for a digest window
         for record in records if isinstance(records, list) else []:
             try:
-                tally[self.handle_record(record)] += 1
+                tally[self.handle_record(record, batched)] += 1
             except MalformedRecordError:
                 tally["malformed"] += 1
                 log_event("error", request_id=request_id, route=STREAM_ROUTE, error="MalformedRecord")
@@ -86,6 +95,16 @@ class Notifier:
                     raise
                 failures.append({"itemIdentifier": sequence})
                 break  # stream order: everything after the failed record comes again anyway
+        if batched:
+            try:
+                self.add_to_windows([comment for _, comment in batched])
+            except Exception as exc:  # noqa: BLE001 - a passing failure: retry from the first batched record
+                sequence = _sequence_number(batched[0][0])
+                tally["failed"] += 1
+                log_event("error", request_id=request_id, route=STREAM_ROUTE, error=type(exc).__name__)
+                if sequence is None:
+                    raise
+                failures = [{"itemIdentifier": sequence}]  # it comes before any record that failed above
         log_event(
             "error" if failures else "info",
             request_id=request_id,
@@ -96,8 +115,9 @@ class Notifier:
         )
         return {"batchItemFailures": failures}
 
-    def handle_record(self, record: Any) -> str:
-        """'notified' or 'skipped'; raises MalformedRecordError or a passing error."""
+    def handle_record(self, record: Any, batched: list | None = None) -> str:
+        """'notified', 'batched' (appended to `batched` for a digest) or 'skipped'; raises
+        MalformedRecordError or a passing error."""
         if self.mailer is not None:
             item = _new_image(record)
             if item is not None and self.mailer.handle_item(item) == "mailed":
@@ -105,6 +125,13 @@ class Notifier:
         comment = _pending_comment(record)
         if comment is None:
             return "skipped"
+        if batched is not None and self.digest_minutes(comment["site"]) > 0:
+            batched.append((record, comment))
+            return "batched"
+        return self.notify_one(comment)
+
+    def notify_one(self, comment: dict) -> str:
+        """The per-comment mail, once per comment version: 'notified' or 'skipped'."""
         site, comment_id, version = comment["site"], comment["id"], comment["version"]
         if self.store.was_notified(site, comment_id, version):
             return "skipped"  # a repeated record: this version was announced already
@@ -113,10 +140,37 @@ class Notifier:
         self.store.mark_notified(site, comment_id, version, int(self.clock()) + MARKER_TTL)
         return "notified"
 
-    def message(self, comment: dict) -> tuple[str, str]:
-        """The mail: post, author name, verdict reasons and the two signed links. No email, IP or UA."""
+    def digest_minutes(self, site: str) -> int:
+        """The site's digest window (0: a mail per comment), read raw so this handler never loads pydantic."""
+        from .digest import DEFAULT_MINUTES
+        from .storage import marshal, site_key, unmarshal
+
         now = self.clock()
-        links = {
+        cached = self._sites.get(site)
+        if cached is None or now - cached[0] > SITE_CACHE_SECONDS:
+            answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(site_key(site)))
+            cached = self._sites[site] = (now, unmarshal(answer["Item"]) if answer.get("Item") else {})
+        value = cached[1].get("digest_minutes", DEFAULT_MINUTES)
+        return value if isinstance(value, int) and value > 0 else 0
+
+    def add_to_windows(self, comments: list[dict]) -> None:
+        """One UpdateItem per site and window for the batch's comments (chalicelib/digest.py)."""
+        from .digest import Windows, created_epoch, window_start
+
+        if self._windows is None:
+            self._windows = Windows(self.store)
+        now = self.clock()
+        groups: dict[tuple[str, int, int], list[str]] = {}
+        for comment in comments:
+            minutes = self.digest_minutes(comment["site"])
+            start = window_start(created_epoch(comment, now), minutes)
+            groups.setdefault((comment["site"], minutes, start), []).append(comment["id"])
+        for (site, minutes, start), ids in groups.items():
+            self._windows.add(site, minutes, ids, start, now)
+
+    def links(self, comment: dict, now: float) -> dict[str, str]:
+        """A comment's signed one-click links, one per mailed action."""
+        return {
             action: link_url(
                 self.public_url,
                 comment["site"],
@@ -124,6 +178,10 @@ class Notifier:
             )
             for action in LINK_ACTIONS
         }
+
+    def message(self, comment: dict) -> tuple[str, str]:
+        """The mail: post, author name, verdict reasons and the signed links. No email, IP or UA."""
+        links = self.links(comment, self.clock())
         reasons = (comment.get("verdict") or {}).get("reasons") or []
         lines = [
             f"A comment on {comment['site']} is waiting for a moderator.",
@@ -137,6 +195,8 @@ class Notifier:
             "",
             f"Approve:      {links['approve']}",
             f"Mark as spam: {links['spam']}",
+            f"Delete:       {links['delete']}",
+            f"Reply:        {links['reply']}",
             "",
             f"Each link asks you to confirm, works once, and expires in {LINK_TTL // 86400} days.",
         ]
@@ -243,3 +303,17 @@ def notify_moderators(event: Any) -> dict:
     """Mail moderators about each new pending comment; reports the records to retry."""
     context = event.context
     return notifier().handle(event.to_dict(), getattr(context, "aws_request_id", None))
+
+
+@cache
+def digest_sender() -> Any:
+    from . import wiring
+    from .digest import DigestSender
+
+    return DigestSender(wiring.store(), notifier())
+
+
+@notify.schedule(Rate(1, unit=Rate.MINUTES), name="send_digests")
+def send_digests(event: Any) -> dict:
+    """Mail each moderators' digest whose window closed (chalicelib/digest.py)."""
+    return digest_sender().run(getattr(getattr(event, "context", None), "aws_request_id", None))

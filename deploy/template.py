@@ -7,7 +7,7 @@ deployed keys, indexes, projections and TTL cannot drift from the code. Point-in
 NEW_IMAGE stream are deployment choices added on top.
 
 The Lambda roles are Chalice's (`autogen_policy: false`), each with its policy file beside this module
-(`policy-api.json`, `policy-notify.json`); the intrinsic functions in them resolve against the
+(`policy-api.json`, `policy-notify.json`, `policy-digest.json`); the intrinsic functions in them resolve against the
 resources defined here.
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ FAILURES = "NotifyFailures"
 API_FUNCTION = "APIHandler"
 NOTIFY_FUNCTION = "NotifyModerators"  # Chalice's name for `notify_moderators` in chalicelib/notify.py
 NOTIFY_EVENT = "NotifyModeratorsDynamodbEventSource"
+DIGEST_FUNCTION = "SendDigests"  # Chalice's name for `send_digests` (chalicelib/notify.py): every minute
 STREAM_VIEW = "NEW_IMAGE"
 EDGE = "EdgeDistribution"
 # Public GET answers the edge may keep (a few seconds, as their Cache-Control says); everything else
@@ -309,6 +310,17 @@ def merge_template(stage: str = "dev") -> dict:
                                     ]
                                 },
                             }
+                        }
+                    },
+                }
+            },
+            DIGEST_FUNCTION: {
+                "Properties": {
+                    "Environment": {
+                        "Variables": {
+                            **environment,
+                            "REPLYBOX_TOPIC_ARN": {"Ref": TOPIC},
+                            "REPLYBOX_PUBLIC_URL": public_url,
                         }
                     },
                 }

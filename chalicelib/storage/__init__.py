@@ -34,6 +34,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | reply subscription       | SUB#{site}#{comment id}         | SUB           | email (TTL 7 days until confirmed)        |
 | readers' mails of a day  | MAILCAP#{site}#{day}            | MAILCAP       | (TTL: 2 days); `sent` under the daily cap |
 | reader mail sent         | MAILED#{site}#{kind}#{id}       | MAILED        | (TTL: 7 days)                             |
+| moderators' digest window| DIGEST#{site}#{window start}    | DIGEST        | (TTL: 2 days); `ids` (set, <= 50), `more` |
+| digest window to send    | DIGESTDUE#{hour of its end}     | {end}#{site}#{start} | (TTL: 2 days; deleted once sent)   |
 
 A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
 added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
@@ -80,6 +82,9 @@ Global secondary indexes, all sparse:
 |                                         | then DeleteItem of its legacy trust, flood and MEMORY E#    |
 | token check                             | GetItem TOKEN#{hash}                                        |
 | stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
+| stream: a comment into its digest window| PutItem DIGESTDUE (once a window), UpdateItem ADD on DIGEST |
+| schedule: closed windows, send each once| Query DIGESTDUE#{hour} (sk <= now) for the last 6 hours,    |
+|                                         | UpdateItem claim, BatchGetItem the comments, DeleteItem DUE |
 | revoke token                            | GetItem TOKENNAME, then TransactWriteItems deleting both    |
 | import: comments of a file              | TransactWriteItems of up to 20 comments (conditional puts of |
 |                                         | COMMENT + ORIGIN, NET, one ADD per post's COUNT)            |
@@ -108,6 +113,10 @@ transaction) and read by each approved reply to that one comment; MAILED markers
 mail. MAILCAP#{site}#{day} takes one conditional ADD per mail from the stream handler only, which
 reads a stream shard one record at a time (well under 1,000 WCU/s however viral the post), and a
 warm handler stops asking once it saw the day's cap reached.
+Moderators' digests (chalicelib/digest.py): the stream handler ADDs a batch's pending comments (<= 25)
+to DIGEST#{site}#{window} in one UpdateItem: at 1,000 pending comments/s, ~10 writes/s per stream shard
+of ~3 WCU (the item stops growing at 50 ids), far under a partition's 1,000 WCU/s. A DIGESTDUE item is
+put once per window per warm handler and Queried by hour bucket once a minute by `send_digests`.
 No Scan anywhere.
 """
 from __future__ import annotations

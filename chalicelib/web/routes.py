@@ -83,19 +83,28 @@ def public_comments_fragment(site: str, post_id: str) -> Response:
 @page("GET", "/sites/{site}/moderation/links/{token}", tag="moderation", answers={200: PAGE},
       errors=(403, 404, 409, 410, 503), error_media=(HTML,))
 def moderation_link_page(site: str, token: str) -> Response:
-    """Confirmation page of a mailed one-click link (approve or spam); changes nothing (mail scanners follow links)."""
+    """Confirmation page of a mailed one-click link (approve, spam, delete; reply: its form); changes nothing
+    (mail scanners follow links)."""
     from chalicelib.web.links import link_page
 
     return link_page(site, token, act=False)
 
 
 @page("POST", "/sites/{site}/moderation/links/{token}", tag="moderation", body=dict.fromkeys(ANY_BODY, ""),
-      body_required=False, answers={200: PAGE}, errors=(403, 404, 409, 410, 503), error_media=(HTML,))
+      body_required=False, answers={200: PAGE}, errors=(403, 404, 409, 410, 422, 503), error_media=(HTML,))
 def moderation_link_act(site: str, token: str) -> Response:
-    """Carry out the mailed action if the comment is still at the version the link was made for."""
+    """Carry out the mailed action if the comment is still at the version the link was made for (a reply
+    link: publish the reply its form sent)."""
+    from chalicelib.api.reading import is_form, read_body
     from chalicelib.web.links import link_page
 
-    return link_page(site, token, act=True)
+    form: dict = {}
+    if is_form(web.current_request):
+        try:
+            form = read_body(web.current_request)
+        except errors.ReplyboxError:  # an unreadable form is an empty one: the page asks again
+            form = {}
+    return link_page(site, token, act=True, form=form)
 
 
 @page("GET", "/sites/{site}/subscriptions/{token}", tag="comments", answers={200: PAGE},

@@ -19,18 +19,18 @@ SECRETS = ("ada@example.com", "203.0.113.9", "Mozilla/5.0 Secret")
 
 @pytest.fixture
 def held(streamed_store, keyring, clock):
-    """A site, its Service, and one pending comment in the streamed table."""
-    make_site(streamed_store)
+    """A site that mails each pending comment at once, its Service, and one pending comment in the streamed table."""
+    make_site(streamed_store, digest_minutes=0)
     service = make_service(streamed_store, keyring, clock)
     submitted = service.submit("blog", comment_data(), ip=SECRETS[1], user_agent=SECRETS[2])
     return service, submitted.result.id
 
 
 def links_of(message: str) -> dict[str, str]:
-    return dict(re.findall(r"^(Approve|Mark as spam):\s+(\S+)$", message, re.M))
+    return dict(re.findall(r"^(Approve|Mark as spam|Delete|Reply):\s+(\S+)$", message, re.M))
 
 
-def test_a_new_pending_comment_mails_post_author_reasons_and_two_links(held, stream, notifier, inbox, capsys):
+def test_a_new_pending_comment_mails_post_author_reasons_and_its_links(held, stream, notifier, inbox, capsys):
     _, comment_id = held
     answer = notifier.handle(stream.event(), "req-1")
     assert answer == {"batchItemFailures": []}
@@ -41,7 +41,7 @@ def test_a_new_pending_comment_mails_post_author_reasons_and_two_links(held, str
     assert "Post:   hello-world" in text and "Author: Ada Lovelace" in text
     assert "held by the test engine" in text  # the verdict's reasons
     links = links_of(text)
-    assert set(links) == {"Approve", "Mark as spam"}
+    assert set(links) == {"Approve", "Mark as spam", "Delete", "Reply"}
     for url in links.values():
         assert url.startswith(f"{PUBLIC_URL}/sites/blog/moderation/links/")
     out = capsys.readouterr().out + text
@@ -62,7 +62,7 @@ def test_repeated_records_mail_once(held, stream, notifier, inbox):
 def test_only_inserts_of_pending_comments_notify(streamed_store, keyring, clock, stream, notifier, inbox):
     from tests.conftest import approving_engine
 
-    make_site(streamed_store, moderation="auto")
+    make_site(streamed_store, moderation="auto", digest_minutes=0)
     service = make_service(streamed_store, keyring, clock)
     auto = make_service(streamed_store, keyring, clock, engine=approving_engine)
     auto.submit("blog", comment_data(email="bo@example.com"), ip="203.0.113.1")  # approved at once

@@ -68,9 +68,17 @@ def test_notification_markers_expire(held_marker):
     assert marker["expires_at"] == now + 7 * 86400
 
 
+def test_digest_windows_expire(streamed_store, keyring, clock, stream, notifier):
+    make_site(streamed_store)  # the default: a digest window
+    make_service(streamed_store, keyring, clock).submit("blog", comment_data(), ip="203.0.113.9")
+    notifier.handle(stream.event())
+    found = [i for i in items(streamed_store) if i["pk"].startswith(("DIGEST#", "DIGESTDUE#"))]
+    assert len(found) == 2 and all(i["expires_at"] == int(clock.now) + 2 * 86400 for i in found)
+
+
 @pytest.fixture
 def held_marker(streamed_store, keyring, clock, stream, notifier):
-    make_site(streamed_store)
+    make_site(streamed_store, digest_minutes=0)
     make_service(streamed_store, keyring, clock).submit("blog", comment_data(), ip="203.0.113.9")
     notifier.handle(stream.event())
     (marker,) = [i for i in items(streamed_store) if i["pk"].startswith("NOTIFIED#")]

@@ -106,6 +106,20 @@ def test_create_site_refuses_an_existing_site_and_update_changes_only_what_is_gi
     assert manage("create-site", "fresh").returncode == 2  # a new site needs an origin
 
 
+def test_moderator_mail_settings_default_to_a_digest_and_are_changed_by_update(manage):
+    assert manage("create-table").returncode == 0
+    assert manage("create-site", "blog", "--origin", "https://blog.example").returncode == 0
+    site = json.loads(manage("show-site", "blog").stdout)
+    assert (site["digest_minutes"], site["digest_after"]) == (30, 5)
+    assert manage("create-site", "blog", "--update", "--digest-minutes", "0").returncode == 0
+    site = json.loads(manage("show-site", "blog").stdout)
+    assert (site["digest_minutes"], site["digest_after"]) == (0, 5)  # a mail per comment; the other kept
+    for option, value in (("--digest-minutes", "1441"), ("--digest-minutes", "-1"), ("--digest-after", "-2")):
+        refused = manage("create-site", "blog", "--update", option, value)
+        assert refused.returncode == 2 and option in refused.stderr
+    assert json.loads(manage("show-site", "blog").stdout)["digest_minutes"] == 0
+
+
 def test_show_add_and_remove_origins_never_the_last(manage):
     assert manage("create-table").returncode == 0
     assert manage("create-site", "blog", "--origin", "https://blog.example").returncode == 0

@@ -1,0 +1,318 @@
+"""Moderator digests: new pending comments batched per site and time window, and the one mail that lists them.
+
+Flow: for a site whose `digest_minutes` is above 0 (the default, 30), the stream handler
+(chalicelib/notify.py) adds each new pending comment's id to the site's window item instead of
+publishing a mail. Every minute the scheduled `send_digests` finds the windows that have closed (by
+their DUE items) and sends each one once: more than `digest_after` (5) of its comments still pending
+-> one digest listing them, each with its signed links (approve, spam, delete, reply); that many or
+fewer -> the per-comment mail of notify.py for each, as with `digest_minutes` 0 (a quiet site gets the
+mail it always had, at most N minutes late). Comments a moderator handled meanwhile are left out; a
+window whose comments were all handled sends nothing. Like the per-comment mail, a digest carries the
+post and the author's display name, never the text, an email, an IP or a user agent.
+
+Exactly one digest per comment: a window is claimed (`claimed_until`) before its ids are read, and an
+id is only ever ADDed to a window under the condition that it is not claimed; an ADD that finds its
+window claimed goes to the next window. The comment's window comes from its `created_at`, so a
+repeated stream record lands on the same item (a string set: adding twice is adding once), or finds
+its id in the claimed window and stops. The claim is a lease: a sender that dies after the claim
+lets the next run send after LEASE seconds, so a crash between the publish and `sent_at` can repeat
+one digest, never lose one (as notify.py's markers).
+
+Items (storage.py's table of items):
+- `DIGEST#{site}#{window start}` / `DIGEST`: `ids` (string set, at most MAX_LISTED), `more` (how many
+  arrived once it was full), `claimed_until`, `sent_at`; TTL 2 days (longer than the stream's 24 h).
+  Written by the stream handler once per batch of records per site (one UpdateItem for up to 25
+  comments), read and updated twice by the sender. At a viral post (1,000 pending comments/s) each
+  stream shard's handler writes it about 10 times a second, ~3 WCU each: well under a partition's 1,000.
+- `DIGESTDUE#{hour of the window's end}` / `{end:010d}#{site}#{window start}`: put by the stream
+  handler before its first ADD to a window (once per window per warm handler), queried each minute by
+  the sender for the last LOOKBACK_HOURS hours (sk up to now), deleted once the window is sent; TTL 2 days.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from .logs import log_event
+
+DEFAULT_MINUTES = 30  # Site.digest_minutes: a window's length; 0 sends a mail per comment at once
+DEFAULT_AFTER = 5  # Site.digest_after: a closed window with more comments than this still pending is one digest
+MAX_LISTED = 50  # comments one digest lists (about 1.2 KB each, far under SNS's 256 KB)
+CHUNK = 25  # ids per ADD: the stream's batch size
+LEASE = 300
+WINDOW_TTL = 2 * 86400
+LOOKBACK_HOURS = 6  # a sender that was down this long still finds the windows that closed meanwhile
+MAX_HOPS = 50  # claimed windows a late record walks past before it joins the current one
+DIGEST_ROUTE = "schedule:send_digests"
+
+
+# ---- keys ---------------------------------------------------------------------------------------------
+def window_key(site: str, start: int) -> dict:
+    return {"pk": f"DIGEST#{site}#{start}", "sk": "DIGEST"}
+
+
+def due_key(site: str, start: int, end: int) -> dict:
+    return {"pk": f"DIGESTDUE#{_hour(end)}", "sk": f"{end:010d}#{site}#{start}"}
+
+
+def _hour(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H", time.gmtime(epoch))
+
+
+def window_start(epoch: float, minutes: int) -> int:
+    """Windows are aligned on multiples of the site's N minutes (UTC epoch), so every handler agrees."""
+    size = minutes * 60
+    return int(epoch) // size * size
+
+
+def created_epoch(comment: dict, fallback: float) -> float:
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(str(comment.get("created_at", "")).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return fallback
+
+
+# ---- the store's part ---------------------------------------------------------------------------------
+class Windows:
+    """DIGEST and DIGESTDUE items on the store's table."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._due_written: set[tuple[str, int]] = set()  # (site, start) whose DUE item this handler put
+
+    def add(self, site: str, minutes: int, ids: list[str], start: int, now: float) -> None:
+        """Put `ids` in the site's window from `start` on, or, where that one is claimed, in the next
+        unclaimed one; an id found in a claimed window is in its digest already."""
+        ids = list(dict.fromkeys(ids))
+        if len(ids) > CHUNK:  # a window's room is checked per ADD, so no ADD may overfill it much
+            for part in range(0, len(ids), CHUNK):
+                self.add(site, minutes, ids[part:part + CHUNK], start, now)
+            return
+        size = minutes * 60
+        waiting = ids
+        hops = 0
+        while waiting:
+            if hops >= MAX_HOPS:
+                start = max(start, window_start(now, minutes))
+            self._ensure_due(site, start, start + size, now)
+            outcome, item = self._try_add(site, start, waiting, now)
+            if outcome == "added":
+                return
+            listed = item.get("ids") or set()
+            waiting = [i for i in waiting if i not in listed]
+            if outcome == "full" and waiting:
+                if self._count_more(site, start, len(waiting)):
+                    return
+            start += size
+            hops += 1
+
+    def _ensure_due(self, site: str, start: int, end: int, now: float) -> None:
+        if (site, start) in self._due_written:
+            return
+        from .storage import marshal
+
+        item = {**due_key(site, start, end), "site": site, "start": start, "expires_at": int(now) + WINDOW_TTL}
+        self.store._call("put_item", TableName=self.store.table, Item=marshal(item))
+        self._due_written.add((site, start))
+
+    def _try_add(self, site: str, start: int, ids: list[str], now: float) -> tuple[str, dict]:
+        """('added', {}) or, when the ADD was refused, ('claimed' | 'full', the window as it is)."""
+        from botocore.exceptions import ClientError
+
+        from .storage import marshal, unmarshal
+
+        values = marshal({":site": site, ":start": start, ":room": MAX_LISTED - len(ids), ":exp": int(now) + WINDOW_TTL})
+        values[":ids"] = {"SS": ids}
+        try:
+            self.store._call(
+                "update_item",
+                TableName=self.store.table,
+                Key=marshal(window_key(site, start)),
+                UpdateExpression="ADD ids :ids SET site = :site, #start = :start, expires_at = :exp",
+                ConditionExpression="attribute_not_exists(claimed_until) AND (attribute_not_exists(ids) OR size(ids) <= :room)",
+                ExpressionAttributeNames={"#start": "start"},
+                ExpressionAttributeValues=values,
+            )
+            return "added", {}
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(window_key(site, start)),
+                                  ConsistentRead=True)
+        item = unmarshal(answer["Item"]) if answer.get("Item") else {}
+        return ("claimed" if "claimed_until" in item else "full"), item
+
+    def _count_more(self, site: str, start: int, count: int) -> bool:
+        """Count comments a full window cannot list; False when it was claimed meanwhile."""
+        from botocore.exceptions import ClientError
+
+        from .storage import marshal
+
+        try:
+            self.store._call(
+                "update_item",
+                TableName=self.store.table,
+                Key=marshal(window_key(site, start)),
+                UpdateExpression="ADD more :n",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(claimed_until)",
+                ExpressionAttributeValues=marshal({":n": count}),
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def due(self, now: float) -> list[dict]:
+        """DUE items of windows that ended by `now`, within the last LOOKBACK_HOURS hours."""
+        from .storage import marshal, unmarshal
+
+        found: list[dict] = []
+        for hours_ago in range(LOOKBACK_HOURS, -1, -1):
+            values = marshal({":pk": f"DIGESTDUE#{_hour(now - hours_ago * 3600)}", ":upto": f"{int(now) + 1:010d}"})
+            query: dict = {
+                "TableName": self.store.table,
+                "KeyConditionExpression": "pk = :pk AND sk < :upto",
+                "ExpressionAttributeValues": values,
+            }
+            while True:
+                answer = self.store._call("query", **query)
+                found.extend(unmarshal(i) for i in answer.get("Items", []))
+                if not answer.get("LastEvaluatedKey"):
+                    break
+                query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return found
+
+    def claim(self, site: str, start: int, now: float) -> dict | None:
+        """The window, now claimed for LEASE seconds; None when it was sent or another sender holds it."""
+        from botocore.exceptions import ClientError
+
+        from .storage import marshal, unmarshal
+
+        try:
+            answer = self.store._call(
+                "update_item",
+                TableName=self.store.table,
+                Key=marshal(window_key(site, start)),
+                UpdateExpression="SET claimed_until = :until",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(sent_at) "
+                    "AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+                ),
+                ExpressionAttributeValues=marshal({":until": int(now) + LEASE, ":now": int(now)}),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise
+        return unmarshal(answer["Attributes"])
+
+    def state(self, site: str, start: int) -> dict:
+        from .storage import marshal, unmarshal
+
+        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(window_key(site, start)),
+                                  ConsistentRead=True)
+        return unmarshal(answer["Item"]) if answer.get("Item") else {}
+
+    def mark_sent(self, site: str, start: int, now: float) -> None:
+        from .storage import marshal
+
+        self.store._call(
+            "update_item",
+            TableName=self.store.table,
+            Key=marshal(window_key(site, start)),
+            UpdateExpression="SET sent_at = :now",
+            ExpressionAttributeValues=marshal({":now": int(now)}),
+        )
+
+    def forget_due(self, due: dict) -> None:
+        from .storage import marshal
+
+        self.store._call("delete_item", TableName=self.store.table, Key=marshal({"pk": due["pk"], "sk": due["sk"]}))
+
+
+# ---- the mail -----------------------------------------------------------------------------------------
+def digest_message(site: str, entries: list[tuple[dict, dict[str, str]]], more: int, public_url: str,
+                   link_days: int) -> tuple[str, str]:
+    """One mail for many comments: per comment its post, author, why it is held and its four links."""
+    count = len(entries) + more
+    lines = [f"{count} comments on {site} are waiting for a moderator.", ""]
+    for number, (comment, links) in enumerate(entries, 1):
+        reasons = [r for r in (comment.get("verdict") or {}).get("reasons") or [] if isinstance(r, dict)]
+        held = ", ".join(str(r.get("rule", "?")) for r in reasons) or "the site asks a moderator to approve every new author"
+        lines += [
+            f"{number}. Post:   {comment.get('post_id', '')}",
+            f"   Author: {comment.get('author', '')}",
+            f"   Held:   {held}",
+            f"   Approve:      {links['approve']}",
+            f"   Mark as spam: {links['spam']}",
+            f"   Delete:       {links['delete']}",
+            f"   Reply:        {links['reply']}",
+            "",
+        ]
+    if more:
+        lines += [f"{more} more arrived than one mail lists: open the queue at {public_url.rstrip('/')}/moderate", ""]
+    lines.append(f"Each link asks you to confirm, works once, and expires in {link_days} days.")
+    subject = f"[replybox] {count} comments awaiting moderation on {site}"[:100]
+    return subject, "\n".join(lines)
+
+
+# ---- the scheduled sender -----------------------------------------------------------------------------
+class DigestSender:
+    """Sends each closed window once: a digest, or the per-comment mails when few still wait."""
+
+    def __init__(self, store: Any, notifier: Any, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.windows = Windows(store)
+        self.notifier = notifier  # its links, per-comment message, publisher and markers
+        self.clock = clock
+
+    def run(self, request_id: str | None = None) -> dict:
+        started = time.perf_counter()
+        tally = {"digests": 0, "single": 0, "empty": 0, "busy": 0}
+        now = self.clock()
+        for due in self.windows.due(now):
+            outcome = self.send(due["site"], int(due["start"]), now)
+            tally[outcome] += 1
+            if outcome != "busy" or self._done(due):
+                self.windows.forget_due(due)
+        log_event("info", request_id=request_id, route=DIGEST_ROUTE, status=200,
+                  duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                  decision=",".join(f"{k}:{v}" for k, v in tally.items()))
+        return tally
+
+    def _done(self, due: dict) -> bool:
+        """Whether the window of a DUE item was sent (or never came to be), so the DUE item can go."""
+        window = self.windows.state(due["site"], int(due["start"]))
+        return not window or "sent_at" in window
+
+    def send(self, site: str, start: int, now: float) -> str:
+        """'digests', 'single' (per-comment mails), 'empty' (nothing still pending) or 'busy' (sent already,
+        or another sender holds it)."""
+        window = self.windows.claim(site, start, now)
+        if window is None:
+            return "busy"
+        ids = sorted(window.get("ids") or [])
+        comments = [c.model_dump(mode="json") for c in self.store.get_comments(site, ids).values()]
+        waiting = sorted((c for c in comments if c["status"] == "pending"), key=lambda c: c["id"])
+        more = int(window.get("more") or 0)
+        settings = self.store.get_site(site)
+        threshold = settings.digest_after if settings else 0
+        if not waiting and not more:
+            outcome = "empty"
+        elif len(waiting) + more > threshold:
+            entries = [(c, self.notifier.links(c, now)) for c in waiting]
+            from .links import LINK_TTL
+
+            subject, message = digest_message(site, entries, more, self.notifier.public_url, LINK_TTL // 86400)
+            self.notifier.publish(subject=subject, message=message, site=site)
+            outcome = "digests"
+        else:
+            for comment in waiting:
+                self.notifier.notify_one(comment)
+            outcome = "single"
+        self.windows.mark_sent(site, start, now)
+        return outcome
