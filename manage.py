@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Iterable
 
@@ -51,6 +52,7 @@ def cmd_create_site(args: argparse.Namespace) -> int:
         "lang": args.lang,
         "digest_minutes": args.digest_minutes,
         "digest_after": args.digest_after,
+        "expected_scripts": None if args.script is None else [s for s in args.script if s != "any"],
     }
     given = {k: v for k, v in given.items() if v is not None}
     base = existing.model_dump() if existing else {"slug": args.site}
@@ -295,6 +297,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--digest-after", type=int,
                    help="a window closing with more than N comments still pending is one digest, fewer get a "
                         "mail each (default 5; 0: always a digest)")
+    s.add_argument("--script", action="append", metavar="SCRIPT",
+                   help="a Unicode script the site's comments are written in, e.g. Latin (repeatable): a comment "
+                        "mostly in others is held; 'any' (the default) turns it off")
     s.set_defaults(func=cmd_create_site)
 
     sh = sub.add_parser("show-site", help="print a site's settings as JSON")
@@ -358,6 +363,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         if not 0 <= (args.digest_minutes or 0) <= 1440:
             print("error: --digest-minutes must be 0 (a mail per comment) to 1440 (a day)", file=sys.stderr)
+            return 2
+        bad = [s for s in args.script or [] if not re.fullmatch(r"[A-Za-z]{2,20}", s)]
+        if bad:
+            print(f"error: --script takes a Unicode script name such as Latin or Cyrillic, or 'any', not {bad[0]!r}",
+                  file=sys.stderr)
             return 2
         if args.close_before not in (None, "never"):
             from chalicelib.models import calendar_date

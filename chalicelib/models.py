@@ -5,7 +5,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Callable, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator
 
 from .digest import DEFAULT_AFTER, DEFAULT_MINUTES
 from .i18n import deferred
@@ -446,6 +446,9 @@ class Site(Model):
     # per comment at once); a window closing with more than digest_after still pending is one digest.
     digest_minutes: int = Field(default=DEFAULT_MINUTES, ge=0, le=1440)
     digest_after: int = Field(default=DEFAULT_AFTER, ge=0)
+    # Unicode scripts this site's comments are written in ("Latin", "Cyrillic"): a comment mostly in
+    # others is held (spam rule unexpected-script). Empty, the default: any script is fine.
+    expected_scripts: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,20}$")]] = Field(default_factory=list, max_length=8)
 
     @field_validator("close_before")
     @classmethod

@@ -796,7 +796,10 @@ def _page_size(limit: Any) -> int:
 
 
 def _site_rules(site: Site) -> spam.SiteRules:
-    return spam.SiteRules(moderation_keys=tuple(site.moderation_keys), disallowed_keys=tuple(site.disallowed_keys))
+    return spam.SiteRules(
+        moderation_keys=tuple(site.moderation_keys), disallowed_keys=tuple(site.disallowed_keys),
+        expected_scripts=tuple(site.expected_scripts),
+    )
 
 
 def _as_submission(comment: Comment) -> spam.Submission:

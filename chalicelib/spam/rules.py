@@ -408,6 +408,8 @@ def scripts(c: Comment) -> Iterator[Reason]:
 def author_script(c: Comment) -> Iterator[Reason]:
     """A name in one script over a comment in another ('JerryHam' over Russian text, a Hangul keyword
     over English praise): campaigns write for one market and name themselves for another."""
+    if not c.promotes:
+        return  # a reader writing under a Latin nickname, with nothing to sell, is just a reader
     name, text = _main_script(c.submission.author[:200], 2), _main_script(c.prepared.visible[:5000], 20)
     if name and text and name != text:
         yield Reason("author-script", AUTHOR_SCRIPT_POINTS, f"the name is in {name.title()} script, the comment in {text.title()}")

@@ -120,6 +120,18 @@ def test_moderator_mail_settings_default_to_a_digest_and_are_changed_by_update(m
     assert json.loads(manage("show-site", "blog").stdout)["digest_minutes"] == 0
 
 
+def test_the_script_setting_is_set_cleared_and_checked(manage):
+    assert manage("create-table").returncode == 0
+    assert manage("create-site", "blog", "--origin", "https://blog.example").returncode == 0
+    assert json.loads(manage("show-site", "blog").stdout)["expected_scripts"] == []  # off by default
+    assert manage("create-site", "blog", "--update", "--script", "Latin", "--script", "Greek").returncode == 0
+    assert json.loads(manage("show-site", "blog").stdout)["expected_scripts"] == ["Latin", "Greek"]
+    wrong = manage("create-site", "blog", "--update", "--script", "La tin")
+    assert wrong.returncode == 2 and "--script" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert manage("create-site", "blog", "--update", "--script", "any").returncode == 0
+    assert json.loads(manage("show-site", "blog").stdout)["expected_scripts"] == []
+
+
 def test_show_add_and_remove_origins_never_the_last(manage):
     assert manage("create-table").returncode == 0
     assert manage("create-site", "blog", "--origin", "https://blog.example").returncode == 0
