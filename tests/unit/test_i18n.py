@@ -82,3 +82,26 @@ def test_a_deferred_message_is_english_text_until_translated_and_survives_an_exc
 def test_english_dates_read_as_before():
     assert i18n.format_time("2026-12-01T19:45:07.123Z", "en") == "1 December 2026 at 19:45 UTC"
     assert i18n.format_time("not a time", "en") == "not a time"
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.mark.parametrize("domain", sorted(catalogs.DOMAINS))
+@pytest.mark.parametrize("lang", catalogs.TRANSLATED)
+def test_every_message_is_translated_and_keeps_its_placeholders(domain, lang):
+    problems = []
+    for message in catalogs.read_po(lang, domain):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(" ".join(ids)))
+        if message.fuzzy or not all(texts):
+            problems.append(f"untranslated: {ids[0]!r}")
+        elif len(ids) == 1 and set(PLACEHOLDER.findall(texts[0])) != wanted:
+            problems.append(f"placeholders of {ids[0]!r} differ: {texts[0]!r}")
+        elif any(not set(PLACEHOLDER.findall(text)) <= wanted for text in texts):
+            # a plural form may leave the number out ("تعليق واحد", one comment), never add another
+            problems.append(f"a plural form of {ids[0]!r} has an unknown placeholder")
+    assert not problems, "\n".join(problems)
