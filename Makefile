@@ -53,7 +53,7 @@ bench-docs: install
 	$(PY) bench/run.py --out BENCHMARKS.md
 
 screenshots: install
-	REPLYBOX_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e -q -k test_screenshots
+	REPLYBOX_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/e2e -q -k "test_screenshots or test_languages_browser"
 
 # Re-extract every reader-facing string into the .po files, then compile them (docs/i18n.md).
 i18n: install

@@ -108,3 +108,19 @@ def test_the_widgets_german_strings_are_served_cacheable(api):
     assert strings["{n} Comment"] == {"one": "{n} Kommentar", "other": "{n} Kommentare"}
     assert "max-age" in response.headers["Cache-Control"] and response.headers["ETag"]
     assert api.get("/static/widget-fr.json").status_code == 404  # no such language: the widget stays English
+
+
+def test_arabic_pages_are_right_to_left_and_messages_arabic(api, moto_store):
+    speaking(moto_store, "ar")
+    response = api.post(URL, json_body={**GOOD, "email": ""})
+    assert json.loads(response.body)["fields"] == {"email": "مطلوب"}
+    page = api.post(URL, form=FORM).body.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "البريد الإلكتروني</a>: ليس عنوان بريد إلكتروني صالحًا</li>" in page  # without email-validator's English
+
+
+def test_arabic_counts_have_all_six_plural_forms():
+    from chalicelib.web.pages import comments_title
+
+    assert [comments_title(n, "ar") for n in (1, 2, 3, 11, 100)] == [
+        "تعليق واحد", "تعليقان", "3 تعليقات", "11 تعليقًا", "100 تعليق"]

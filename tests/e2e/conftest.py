@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -173,11 +174,14 @@ class _BlogHandler(BaseHTTPRequestHandler):
             ("many-test", 100) if self.path.startswith("/many") else (
                 ("imported-post", 2) if self.path.startswith("/imported") else (
                     ("closed-post", 2) if self.path.startswith("/closed") else ("massage-for-lower-back-pain", 100))))
+        # ?lang=xx: the script tag carries data-lang="xx" (the page itself stays <html lang="en">).
+        lang = re.search(r"[?&]lang=([A-Za-z-]{1,20})", self.path)
+        data_lang = f' data-lang="{lang.group(1)}"' if lang else ""
         page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Another blog</title></head>
 <body><main><h1>Another blog's post</h1><p>Some words before the comments.</p>
 <div id="replybox"></div>
-<script src="{self.api}/widget.js" data-site="demo" data-post="{post}" data-page-size="{size}" defer></script>
+<script src="{self.api}/widget.js" data-site="demo" data-post="{post}" data-page-size="{size}"{data_lang} defer></script>
 </main></body></html>""".encode()
         self._send(page)
 

@@ -300,7 +300,7 @@
       meta.appendChild(el("a", { className: "rb-date", href: "#comment-" + c.id }))
         .append(el("time", { dateTime: c.created_at }, formatDate(c.created_at)));
       copyContent(new DOMParser().parseFromString("<body>" + (c.content_html || ""), "text/html").body,
-        body.appendChild(el("div", { className: "rb-content" })));
+        body.appendChild(el("div", { className: "rb-content", dir: "auto" }))); // a comment's own language sets its direction
       body.append(pending
         ? el("p", { className: "rb-awaiting" }, t("Your comment is awaiting moderation. Only you can see it for now."))
         : el("a", { className: "rb-reply", href: "#respond", "data-reply-to": c.id, "aria-label": t("Reply to {name}").replace("{name}", c.author) },
