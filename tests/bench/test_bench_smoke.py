@@ -73,3 +73,10 @@ def test_hot_key_load_scales_each_kind_by_its_rate():
     loads = key_loads(result, hit_ratio=0.9)
     assert loads[("queue", "QUEUE#{site}#pending")]["write"] == 2.0 * 1_000  # 2 WCU a comment at 1,000/s
     assert abs(loads[("public", "POST#{site}#{post}")]["read"] - 0.5 * 10_000) < 1e-6  # 10% of 100,000 views/s
+
+
+def test_the_render_benchmark_compares_before_and_now(tmp_path):
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "bench_render.py"), "--quick"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| `**a ` (a ** that never closes) |" in done.stdout and "slowest 64 KiB comment, before / now:" in done.stdout

@@ -87,6 +87,8 @@ def audit(text: str) -> Audit:
         ("2016. was a good year", "<p>2016. was a good year</p>"),
         ("snake_case_name stays", "<p>snake_case_name stays</p>"),
         ("2 * 3 * 4", "<p>2 * 3 * 4</p>"),
+        ("**a ** b**", "<p>**a ** b**</p>"),  # a strong span ends at the next `**` (what keeps it linear)
+        ("\t> tabbed quote\nnext", "<blockquote><p>tabbed quote</p></blockquote><p>next</p>"),
     ],
 )
 def test_markdown_subset(text, expected):
