@@ -12,6 +12,9 @@ delimiter of its kind (a `**` span cannot run across another `**`, a `*` span ac
 span across a `_`, a code span across a backtick), so each failed try costs the distance to the next
 delimiter and the tries of one line add up to its length. A `**` span that could cross `**` made a
 64 KiB line of `**a ` cost ~200 steps a position (bench/bench_render.py measures the ratio).
+The HTML is not stored with the comment instead: escaping can quadruple the text (`<` -> `&lt;`), and
+a 64 KiB comment of 4-byte letters beside its HTML would pass DynamoDB's 400 KB item limit; the
+public index would also need re-creating on every existing table to project it.
 """
 from __future__ import annotations
 

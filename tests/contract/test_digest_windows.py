@@ -51,3 +51,31 @@ def test_closed_windows_are_due_and_open_ones_are_not(store):
     assert [(d["site"], d["start"]) for d in due] == [("blog", START)]
     windows.forget_due(due[0])
     assert [(d["site"], d["start"]) for d in windows.due(START + 3600)] == [("other", START + 1800)]
+
+
+def test_six_pending_make_one_digest_listing_six_sent_once(store, keyring, clock):
+    import re
+
+    from chalicelib.digest import DigestSender, window_start
+    from chalicelib.notify import Notifier
+    from tests.conftest import comment_data, make_service, make_site
+
+    make_site(store, moderation="all", flood_seconds=0)
+    service = make_service(store, keyring, clock)
+    clock.now = window_start(clock.now, MINUTES) + 60
+    ids = [service.submit("blog", comment_data(author=f"Reader {n}", email=f"r{n}@example.com", content=f"Text {n}"),
+                          ip="203.0.113.9").result.id for n in range(6)]
+    images = [{**service.get("blog", i), "site": "blog"} for i in ids]  # what the stream's new images hold
+    sent: list[dict] = []
+    notifier = Notifier(store, keyring, lambda **mail: sent.append(mail), "https://api.example", clock=clock)
+    notifier.add_to_windows(images)
+    notifier.add_to_windows(images[:2])  # a repeated batch
+    sender = DigestSender(store, notifier, clock=clock)
+    sender.run()
+    assert sent == []  # the window is open
+    clock.advance(30 * 60)
+    sender.run()
+    sender.run()
+    (mail,) = sent
+    assert mail["subject"] == "[replybox] 6 comments awaiting moderation on blog"
+    assert re.findall(r"Author: (Reader \d)", mail["message"]) == [f"Reader {n}" for n in range(6)]
