@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Any, Callable, Literal, Optional
+from typing import Annotated, Any, Callable, Literal, Optional, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator
 
 from .digest import DEFAULT_AFTER, DEFAULT_MINUTES
 from .i18n import deferred
@@ -19,7 +19,9 @@ class Model(BaseModel):
 
 
 Status = Literal["pending", "approved", "spam", "trash"]
-STATUSES: tuple[str, ...] = ("pending", "approved", "spam", "trash")
+STATUSES: tuple[str, ...] = get_args(Status)
+Action = Literal["approve", "hold", "spam", "ham", "trash", "restore"]  # moderation.TRANSITIONS says what each does
+ACTIONS: tuple[str, ...] = get_args(Action)
 
 # WordPress's column limits (wp_comments): author 245, email 100, url 200, content 65525.
 MAX_AUTHOR = 245
@@ -92,9 +94,46 @@ def _schema_hook(required: tuple[str, ...], example: dict[str, Any]) -> Callable
     return hook
 
 
-# Field limits, each once: the models validate with them and /openapi.json states them.
+def _one_of(*allowed: str) -> BeforeValidator:
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _content_text(value: Any) -> str:
+    return _required(_clean(value, multiline=True), MAX_CONTENT)
+
+
+def _person_email(value: Any) -> str:
+    # No stored comment has an address longer than a submission may send.
+    if not isinstance(value, str) or "@" not in value or not 3 <= len(value) <= MAX_EMAIL:
+        raise ValueError(f"must be an email address of at most {MAX_EMAIL} characters")
+    return value
+
+
+def _comment_ids(value: Any) -> list[str]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_PAGE or not all(isinstance(i, str) for i in value):
+        raise ValueError(f"must be a list of 1 to {MAX_PAGE} comment ids")
+    return value
+
+
+def _true_or_false(value: Any) -> bool:
+    if not isinstance(value, bool):  # "false" would read as true in a lax check
+        raise ValueError("must be true or false")
+    return value
+
+
+# Field limits, each once: the models validate with them (the BeforeValidators first, in a person's
+# words), /openapi.json states them.
 PostId = Annotated[str, Field(min_length=1, max_length=MAX_POST_ID, description="The blog's id of the post")]
-Content = Annotated[str, Field(min_length=1, max_length=MAX_CONTENT, description="Plain text; shown escaped")]
+Content = Annotated[str, Field(min_length=1, max_length=MAX_CONTENT, description="Plain text; shown escaped"),
+                    BeforeValidator(_content_text)]
+PersonEmail = Annotated[str, Field(min_length=3, max_length=MAX_EMAIL, pattern="@"), BeforeValidator(_person_email)]
+CommentIds = Annotated[list[str], Field(min_length=1, max_length=MAX_PAGE), BeforeValidator(_comment_ids)]
+TrueOrFalse = Annotated[bool, BeforeValidator(_true_or_false)]
 IdempotencyKey = Annotated[str, Field(max_length=MAX_IDEMPOTENCY_KEY)]
 PostIds = Annotated[list[PostId], Field(max_length=MAX_PAGE)]
 QueueStatus = Annotated[Status, Field(json_schema_extra={"default": "pending"})]
@@ -116,7 +155,7 @@ class CommentIn(Model):
     email: Annotated[str, Field(min_length=3, max_length=MAX_EMAIL, description="Never shown publicly; at most 100 characters",
                                 json_schema_extra={"format": "email"})] = ""
     url: Annotated[str, Field(max_length=MAX_URL, description="http(s) only; a bare host gets http://")] = ""
-    content: Content = ""
+    content: Content = ""  # multi-line text: its validator is the type's
     post_url: Annotated[str, Field(max_length=MAX_LINE, description="Permalink of the post; must be on an allowed origin")] = ""
     post_title: str = Field("", description=f"The page's title; cut to {MAX_POST_TITLE} characters")
     redirect_to: str = Field("", description="Form only: where to go back to; must be on an allowed origin")
@@ -185,11 +224,6 @@ class CommentIn(Model):
             raise ValueError(deferred("must not contain a user name or password (user@host)"))
         return v
 
-    @field_validator("content", mode="before")
-    @classmethod
-    def _content(cls, v: Any) -> str:
-        return _required(_clean(v, multiline=True), MAX_CONTENT)
-
     @field_validator("post_url", "form_token", mode="before")
     @classmethod
     def _one_line(cls, v: Any) -> str:
@@ -238,24 +272,26 @@ def validation_messages(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
-def parse_comment(data: dict[str, Any]) -> CommentIn:
-    """Validate a submission; raises errors.FieldsError with a message per field."""
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse(model: type[ModelT], data: dict[str, Any]) -> ModelT:
+    """Validate a request's fields with its model; raises errors.FieldsError with a message per field."""
     from .errors import FieldsError
 
     try:
-        return CommentIn.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise FieldsError(validation_messages(exc)) from None
 
 
-def parse_content(value: Any) -> str:
-    """A comment's text checked as a submission's `content` is (a moderator's edit); errors name the field."""
-    from .errors import FieldsError
+def parse_comment(data: dict[str, Any]) -> CommentIn:
+    return parse(CommentIn, data)
 
-    try:
-        return _required(_clean(value, multiline=True), MAX_CONTENT)
-    except ValueError as exc:
-        raise FieldsError({"content": str(exc)}) from None
+
+def parse_content(value: Any) -> str:
+    """A comment's text checked as a submission's `content` is (a moderator's reply or edit)."""
+    return parse(ReplyRequest, {"content": value}).content
 
 
 def parse_author(value: Any) -> str:
@@ -335,6 +371,10 @@ class Comment(Model):
     duplicate_digest: Optional[str] = None  # its duplicate guard's key as written (an edit keeps it)
     moderator: bool = False  # the site's own reply (POST .../reply): no email, published at once
 
+    @property
+    def content_html(self) -> str:
+        return content_html(self.content)
+
 
 class PublicComment(Model):
     """What anyone may see of an approved comment: never an email, IP or user agent."""
@@ -349,19 +389,15 @@ class PublicComment(Model):
     origin_id: Optional[str] = None  # the imported comment's old number ("comment-123" anchors)
     moderator: Optional[bool] = None  # true for the site's own reply (the badge); null for a reader's
 
+    @field_validator("moderator", mode="before")
     @classmethod
-    def of(cls, comment: Comment) -> "PublicComment":
-        return cls(
-            id=comment.id,
-            parent_id=comment.parent_id,
-            author=comment.author,
-            url=comment.url,
-            avatar=comment.avatar,
-            content_html=content_html(comment.content),
-            created_at=comment.created_at,
-            origin_id=comment.origin_id,
-            moderator=comment.moderator or None,
-        )
+    def _badge(cls, v: Any) -> Optional[bool]:
+        return v or None
+
+    @classmethod
+    def of(cls, comment: Any) -> "PublicComment":
+        """The view of a stored Comment, or of any object with its attributes (`content_html` too)."""
+        return cls.model_validate(comment, from_attributes=True)
 
 
 class SubmitResult(PublicComment):
@@ -370,6 +406,13 @@ class SubmitResult(PublicComment):
 
     avatar: Optional[str]  # type: ignore[assignment]  # a public view that may withhold one field
     status: Literal["approved", "pending"]
+
+    @classmethod
+    def of(cls, comment: Any) -> "SubmitResult":
+        """What its sender is told of a comment: spam (or discarded) reads as pending."""
+        public = comment.status == "approved"
+        return cls.model_validate({**PublicComment.of(comment).model_dump(), "avatar": comment.avatar if public else None,
+                                   "status": "approved" if public else "pending"})
 
 
 class ParentExcerpt(Model):
@@ -406,23 +449,9 @@ class ModeratorComment(PublicComment):
 
     @classmethod
     def of(cls, comment: Comment, parent: Comment | None = None) -> "ModeratorComment":
-        public = PublicComment.of(comment).model_dump()
-        return cls(
-            **public,
-            post_id=comment.post_id,
-            post_url=comment.post_url,
-            post_title=comment.post_title,
-            held_because=comment.held_because,
-            parent=ParentExcerpt.of(parent) if parent else None,
-            status=comment.status,
-            content=comment.content,
-            email=comment.email,
-            ip=comment.ip,
-            user_agent=comment.user_agent,
-            verdict=comment.verdict,
-            version=comment.version,
-            updated_at=comment.updated_at,
-        )
+        view = cls.model_validate(comment, from_attributes=True)
+        view.parent = ParentExcerpt.of(parent) if parent else None
+        return view
 
 
 class Site(Model):
@@ -466,44 +495,47 @@ def calendar_date(value: str) -> str:
     return value
 
 
+# ---- moderators' requests (the service passes every field, null if left out, so its check names it) ----
 class ModerationAction(Model):
     model_config = ConfigDict(extra="ignore")
 
-    action: str
-    version: Optional[int] = None
-    content: Optional[str] = None  # the new text, for `edit` only
+    action: Annotated[Literal[Action, "edit"], _one_of(*ACTIONS, "edit")]
+    version: Optional[int] = None  # the version the moderator loaded; required to edit
+    content: Optional[str] = None  # the new text, for `edit` only (checked as a submission's)
 
 
 class ReplyRequest(Model):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
-    content: str = ""  # the reply's text, checked as a submission's `content` is
+    content: Content = ""  # the reply's text, checked as a submission's `content` is
 
 
 class BulkAction(Model):
     model_config = ConfigDict(extra="ignore")
 
-    action: str
-    ids: list[str] = Field(max_length=100)
+    action: Annotated[Literal[Action, "delete"], _one_of(*ACTIONS, "delete")]
+    ids: CommentIds
 
 
 class EmptyRequest(Model):
     model_config = ConfigDict(extra="ignore")
 
-    status: Literal["spam", "trash"]
+    status: Annotated[Literal["spam", "trash"], _one_of("spam", "trash")]
     cursor: Optional[str] = None  # next_cursor of the previous call
 
 
 class EraseRequest(Model):
+    """The address of an erasure or an export."""
+
     model_config = ConfigDict(extra="ignore")
 
-    email: str = Field(min_length=3, max_length=MAX_EMAIL)  # the same limit as a submission's
+    email: PersonEmail
 
 
 class PostClosing(Model):
     model_config = ConfigDict(extra="ignore")
 
-    closed: bool
+    closed: TrueOrFalse
 
 
 # ---- answers ----------------------------------------------------------------------------------------

@@ -21,26 +21,43 @@ from .errors import (
 )
 from .i18n import deferred
 from .models import (
-    MAX_EMAIL,
     MAX_IDEMPOTENCY_KEY,
+    MAX_PAGE,
+    MAX_POST_ID,
     STATUSES,
+    BulkAction,
+    BulkResult,
     Comment,
     CommentIn,
+    DiscardDay,
+    EmptyRequest,
+    EmptyResult,
+    EraseRequest,
+    EraseResult,
+    FormToken,
+    ModerationAction,
+    ModerationStats,
     ModeratorComment,
+    PersonExport,
+    PostClosing,
+    PostState,
     PublicComment,
+    PublicPage,
+    QueuePage,
     Site,
     SubmitResult,
+    SubscriptionView,
     content_html,
     duplicate_form,
     is_ulid,
     normalize_text,
+    parse,
     parse_comment,
     parse_content,
 )
 from .signing import Keyring
 from .storage import DynamoStore, Effects, EmailFlooded, Guards, IdempotentReplay, SubmissionContext
 
-MAX_PAGE = 100
 
 # action -> (statuses it applies to, status it leads to; None = the status before trash)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -248,43 +265,26 @@ class Service:
         memory = _site_memory(context.memory, memory_tags, now)
         verdict = self.engine(submission, _site_rules(site), learned, memory)
         status = self._status_for(verdict.decision, site, context.trusted)
-        comment_id = new_id(now)
         created = now_iso(now)
-        avatar = self.keyring.avatar(slug, comment_in.email)
-        result = SubmitResult(
-            id=comment_id,
-            parent_id=comment_in.parent_id,
-            author=comment_in.author,
-            url=comment_in.url,
-            avatar=avatar if status == "approved" else None,
-            content_html=content_html(comment_in.content),
-            created_at=created,
-            status="approved" if status == "approved" else "pending",
-        )
-        if verdict.decision == "discard":
-            self._trace_discard(slug, now, verdict)
-            return Submitted(result, site, comment_in, verdict.decision)
         comment = Comment(
+            **comment_in.model_dump(include={"post_id", "parent_id", "author", "email", "url", "content", "post_title"}),
             site=slug,
-            id=comment_id,
-            post_id=comment_in.post_id,
-            parent_id=comment_in.parent_id,
-            author=comment_in.author,
-            email=comment_in.email,
-            url=comment_in.url,
-            content=comment_in.content,
+            id=new_id(now),
             status=status,
             verdict=verdict.to_dict(),
-            avatar=avatar,
+            avatar=self.keyring.avatar(slug, comment_in.email),
             email_hash=email_hash,
             created_at=created,
             updated_at=created,
             expires_at=self._expiry(site, status, now),
             post_url=comment_in.post_url or (comment_in.redirect_to if is_allowed(comment_in.redirect_to, site) else ""),
-            post_title=comment_in.post_title,
             held_because=self._held_because(verdict.decision, site, context.trusted, status),
             duplicate_digest=(duplicate_digest := self._duplicate_digest(comment_in)),
         )
+        result = SubmitResult.of(comment)
+        if verdict.decision == "discard":  # nothing of it is kept
+            self._trace_discard(slug, now, verdict)
+            return Submitted(result, site, comment_in, verdict.decision)
         guards = Guards(
             now=now,
             duplicate_digest=duplicate_digest,
@@ -305,7 +305,8 @@ class Service:
             try:
                 self.store.insert_comment(comment, guards)
             except EmailFlooded:
-                comment, result = _held_for_email_flood(comment, result, site.flood_seconds)
+                comment = _held_for_email_flood(comment, site.flood_seconds)
+                result = SubmitResult.of(comment)
                 guards.email_flood_held, guards.idempotent_answer = True, result.model_dump(mode="json")
                 decision = "hold"
                 self.store.insert_comment(comment, guards)
@@ -440,7 +441,7 @@ class Service:
         self.site(slug)
         from .signing import FORM_TOKEN_TTL
 
-        return {"form_token": self.keyring.form_token(slug, self.clock()), "expires_in": FORM_TOKEN_TTL}
+        return FormToken(form_token=self.keyring.form_token(slug, self.clock()), expires_in=FORM_TOKEN_TTL).model_dump(mode="json")
 
     # ---- public reading ----
     def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> dict:
@@ -449,49 +450,35 @@ class Service:
         scope = f"public:{slug}:{post_id}"
         items, last = self.store.list_public(slug, post_id, limit, self.keyring.decode_cursor(scope, cursor))
         state = items.pop(0) if items and items[0].get("sk") == "META" else None
-        comments = [
-            PublicComment(
-                id=i["id"],
-                parent_id=i.get("parent_id"),
-                author=i["author"],
-                url=i.get("url", ""),
-                avatar=i["avatar"],
-                content_html=content_html(i["content"]),
-                created_at=i["created_at"],
-                origin_id=i.get("origin_id"),
-                moderator=i.get("moderator") or None,
-            ).model_dump(mode="json")
-            for i in items
-        ]
+        comments = [PublicComment.model_validate({**i, "content_html": content_html(i["content"])}) for i in items]
         count = self.store.count_approved(slug, [post_id])[post_id] if (cursor or last) else len(comments)
-        return {
-            "post_id": post_id,
-            "count": count,
-            "comments": comments,
-            "next_cursor": self.keyring.encode_cursor(scope, last),
+        return PublicPage(
+            post_id=post_id,
+            count=count,
+            comments=comments,
+            next_cursor=self.keyring.encode_cursor(scope, last),
             # Read with the first page (the widget's question); a later page reads the item itself.
-            "closed": post_is_closed(
+            closed=post_is_closed(
                 site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
             ),
-        }
+        ).model_dump(mode="json")
 
     def set_closed(self, slug: str, post_id: str, closed: Any) -> dict:
         """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
         self.site(slug)
-        if not isinstance(closed, bool):
-            raise FieldsError({"closed": "must be true or false"})
-        if not post_id or len(post_id) > 200:
-            raise FieldsError({"post_id": "must be 1 to 200 characters"})
+        closed = parse(PostClosing, {"closed": closed}).closed
+        if not post_id or len(post_id) > MAX_POST_ID:
+            raise FieldsError({"post_id": f"must be 1 to {MAX_POST_ID} characters"})
         self.store.set_post_state(slug, post_id, closed=closed)
-        return {"post_id": post_id, "closed": closed}
+        return PostState(post_id=post_id, closed=closed).model_dump(mode="json")
 
     def counts(self, slug: str, post_ids: list[str]) -> dict[str, int]:
         self.site(slug)
-        if len(post_ids) > 100:
-            raise FieldsError({"post_id": "at most 100 posts at a time"})
+        if len(post_ids) > MAX_PAGE:
+            raise FieldsError({"post_id": f"at most {MAX_PAGE} posts at a time"})
         for post_id in post_ids:
-            if not post_id or len(post_id) > 200:
-                raise FieldsError({"post_id": "each post_id must be 1 to 200 characters"})
+            if not post_id or len(post_id) > MAX_POST_ID:
+                raise FieldsError({"post_id": f"each post_id must be 1 to {MAX_POST_ID} characters"})
         return self.store.count_approved(slug, post_ids)
 
     # ---- moderators ----
@@ -516,11 +503,11 @@ class Service:
         scope = f"queue:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, limit, self.keyring.decode_cursor(scope, cursor))
         parents = self.store.get_comments(slug, list({c.parent_id for c in comments if c.parent_id}))
-        return {
-            "status": status,
-            "comments": [ModeratorComment.of(c, parents.get(c.parent_id or "")).model_dump(mode="json") for c in comments],
-            "next_cursor": self.keyring.encode_cursor(scope, last),
-        }
+        return QueuePage(
+            status=status,
+            comments=[ModeratorComment.of(c, parents.get(c.parent_id or "")) for c in comments],
+            next_cursor=self.keyring.encode_cursor(scope, last),
+        ).model_dump(mode="json")
 
     def stats(self, slug: str) -> dict:
         """Counts of each tab (up to COUNT_CAP) and the discards of the last STATS_DAYS days."""
@@ -528,20 +515,19 @@ class Service:
         now = self.clock()
         days = [time.strftime("%Y-%m-%d", time.gmtime(now - n * 86400)) for n in range(STATS_DAYS)]
         discards = self.store.discard_counts(slug, days)
-        return {
-            "counts": {status: min(n, COUNT_CAP) for status, n in counts.items()},
-            "capped": [status for status, n in counts.items() if n > COUNT_CAP],
-            "discarded": [
-                {"day": day, "total": sum(discards.get(day, {}).values()), "reasons": discards.get(day, {})}
+        return ModerationStats(
+            counts={status: min(n, COUNT_CAP) for status, n in counts.items()},
+            capped=[status for status, n in counts.items() if n > COUNT_CAP],
+            discarded=[
+                DiscardDay(day=day, total=sum(discards.get(day, {}).values()), reasons=discards.get(day, {}))
                 for day in days
             ],
-        }
+        ).model_dump(mode="json")
 
     def empty(self, slug: str, status: str, cursor: str | None = None) -> dict:
         """Delete one page (EMPTY_PAGE) of the spam or trash queue; `next_cursor` continues with the next.
         A comment that changed since the page was read is left alone (counted in `skipped`)."""
-        if status not in ("spam", "trash"):
-            raise FieldsError({"status": "must be spam or trash"})
+        status = parse(EmptyRequest, {"status": status, "cursor": cursor}).status
         scope = f"empty:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, EMPTY_PAGE, self.keyring.decode_cursor(scope, cursor))
         deleted = skipped = 0
@@ -551,7 +537,8 @@ class Service:
                 deleted += 1
             except ConflictError:
                 skipped += 1
-        return {"deleted": deleted, "skipped": skipped, "next_cursor": self.keyring.encode_cursor(scope, last)}
+        next_cursor = self.keyring.encode_cursor(scope, last)
+        return EmptyResult(deleted=deleted, skipped=skipped, next_cursor=next_cursor).model_dump(mode="json")
 
     def get(self, slug: str, comment_id: str) -> dict:
         comment = self._comment(slug, comment_id, full=True)
@@ -569,8 +556,8 @@ class Service:
     ) -> dict:
         """Apply a moderation action (or `edit` the text, given `content`) if the comment is still at
         `version`; returns the new full view."""
-        if not isinstance(action, str) or (action not in TRANSITIONS and action != "edit"):
-            raise FieldsError({"action": f"must be one of {', '.join([*TRANSITIONS, 'edit'])}"})
+        request = parse(ModerationAction, {"action": action, "version": version, "content": content})
+        action, version, content = request.action, request.version, request.content
         if action == "edit":
             if version is None:
                 raise FieldsError({"version": "is required to edit (the version you loaded)"})
@@ -681,36 +668,33 @@ class Service:
 
     def bulk(self, slug: str, action: str, ids: list[str]) -> dict:
         """One action on up to 100 comments; each id gets its new status or the reason it failed."""
-        if not isinstance(action, str) or (action not in TRANSITIONS and action != "delete"):
-            raise FieldsError({"action": f"must be one of {', '.join([*TRANSITIONS, 'delete'])}"})
-        if not isinstance(ids, list) or not 1 <= len(ids) <= 100 or not all(isinstance(i, str) for i in ids):
-            raise FieldsError({"ids": "must be a list of 1 to 100 comment ids"})
+        request = parse(BulkAction, {"action": action, "ids": ids})
         results: dict[str, str] = {}
-        for comment_id in dict.fromkeys(ids):
+        for comment_id in dict.fromkeys(request.ids):
             try:
-                if action == "delete":
+                if request.action == "delete":
                     self.delete(slug, comment_id)
                     results[comment_id] = "deleted"
                 else:
-                    results[comment_id] = self.act(slug, comment_id, action)["status"]
+                    results[comment_id] = self.act(slug, comment_id, request.action)["status"]
             except NotFoundError:
                 results[comment_id] = "error: not found"
             except IllegalTransitionError as exc:
                 results[comment_id] = f"error: {exc}"
             except ConflictError:
                 results[comment_id] = "error: changed by someone else, try again"
-        return {"results": results}
+        return BulkResult(results=results).model_dump(mode="json")
 
     def erase(self, slug: str, email: str) -> dict:
         """GDPR erasure: every comment and stored datum of this address on the site."""
-        _check_person_email(email)
+        email = parse(EraseRequest, {"email": email}).email
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
-        return {"erased": self.store.erase_items(slug, email_hash, keys)}
+        return EraseResult(erased=self.store.erase_items(slug, email_hash, keys)).model_dump(mode="json")
 
     def export_person(self, slug: str, email: str) -> dict:
         """GDPR access: every comment this address left on the site, in the moderator's full view."""
-        _check_person_email(email)
+        email = parse(EraseRequest, {"email": email}).email
         self.site(slug)
         email_hash = self.keyring.email_hash(slug, email)
         comments, subscriptions = [], []
@@ -720,16 +704,16 @@ class Service:
 
                 sub = Subscriptions(self.store).get(slug, key["pk"].rsplit("#", 1)[-1])
                 if sub and sub.get("email_hash") == email_hash:
-                    subscriptions.append({k: sub.get(k) for k in ("comment_id", "post_id", "confirmed", "created_at")})
+                    subscriptions.append(SubscriptionView.model_validate(sub))
                 continue
             if key["sk"] != "COMMENT":
                 continue
             comment = self.store.get_comment(slug, key["pk"].rsplit("#", 1)[-1], full=True)
             if comment is not None and comment.email_hash == email_hash:
-                comments.append(ModeratorComment.of(comment).model_dump(mode="json"))
-        comments.sort(key=lambda c: c["id"])
-        subscriptions.sort(key=lambda s: str(s["comment_id"]))
-        return {"email": email, "comments": comments, "subscriptions": subscriptions}
+                comments.append(ModeratorComment.of(comment))
+        comments.sort(key=lambda c: c.id)
+        subscriptions.sort(key=lambda s: s.comment_id)
+        return PersonExport(email=email, comments=comments, subscriptions=subscriptions).model_dump(mode="json")
 
 
 def is_origin_number(value: str) -> bool:
@@ -757,21 +741,12 @@ def post_is_closed(site: Site, state: dict | None, now: float) -> bool:
     return now >= started + site.close_after_days * 86400
 
 
-def _held_for_email_flood(comment: Comment, result: SubmitResult, seconds: int) -> tuple[Comment, SubmitResult]:
-    """The comment and its answer once held because its email commented less than `seconds` ago."""
+def _held_for_email_flood(comment: Comment, seconds: int) -> Comment:
+    """The comment once held because its email commented less than `seconds` ago."""
     reason = {"rule": "flood-email", "score": 0.0, "detail": f"the same email commented less than {seconds} s ago"}
     verdict = {**comment.verdict, "reasons": [*comment.verdict.get("reasons", []), reason]}
     status = "pending" if comment.status == "approved" else comment.status
-    return (
-        comment.model_copy(update={"status": status, "verdict": verdict}),
-        result.model_copy(update={"status": "pending", "avatar": None}),
-    )
-
-
-def _check_person_email(email: Any) -> None:
-    """The address of an erasure or export: no stored comment has one longer than a submission may."""
-    if not isinstance(email, str) or "@" not in email or len(email) > MAX_EMAIL:
-        raise FieldsError({"email": f"must be an email address of at most {MAX_EMAIL} characters"})
+    return comment.model_copy(update={"status": status, "verdict": verdict})
 
 
 def _is_loopback(ip: str) -> bool:

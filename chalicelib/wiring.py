@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import get_settings
+
+if TYPE_CHECKING:  # the types only: each factory imports its module when first called (cold start)
+    from .moderation import Service
+    from .signing import Keyring
+    from .storage import DynamoStore
 
 
 @cache
@@ -52,14 +57,14 @@ def _client(config: Any) -> Any:
 
 
 @cache
-def store() -> Any:
+def store() -> DynamoStore:
     from .storage import DynamoStore
 
     return DynamoStore(dynamodb_client(), get_settings().table)
 
 
 @cache
-def setup_store() -> Any:
+def setup_store() -> DynamoStore:
     """The Store on the set-up client: for `create_table` (manage.py, make run), never on a request path."""
     from .storage import DynamoStore
 
@@ -67,7 +72,7 @@ def setup_store() -> Any:
 
 
 @cache
-def keyring() -> Any:
+def keyring() -> Keyring:
     from .signing import Keyring, load_secret
 
     settings = get_settings()
@@ -75,7 +80,7 @@ def keyring() -> Any:
 
 
 @cache
-def service() -> Any:
+def service() -> Service:
     from .moderation import Service
 
     return Service(store(), keyring(), site_ttl=get_settings().site_cache_seconds)

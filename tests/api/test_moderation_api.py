@@ -107,3 +107,31 @@ def test_erase_and_export_take_the_email_limit_a_submission_has(api, moderator_t
         assert response.status_code == 422 and "email" in body(response)["fields"], path
     # The documented limit is the checked one (the service allowed 254, the model said nothing).
     assert EraseRequest.model_json_schema()["properties"]["email"]["maxLength"] == MAX_EMAIL == 100
+
+
+@pytest.mark.parametrize("path, request_body, field", [
+    ("/sites/blog/moderation/erase", {"email": "a@"}, "email"),  # documented minLength 3
+    ("/sites/blog/moderation/bulk", {"action": "approve", "ids": []}, "ids"),  # minItems 1
+    ("/sites/blog/moderation/bulk", {"action": "approve", "ids": [ID] * 101}, "ids"),  # maxItems 100
+    ("/sites/blog/moderation/bulk", {"action": "publish", "ids": [ID]}, "action"),  # not in the enum
+    ("/sites/blog/moderation/posts/p", {"closed": "false"}, "closed"),  # a boolean, not a word
+    (f"/sites/blog/moderation/comments/{ID}/reply", {"content": "x" * 65526}, "content"),  # maxLength
+    (f"/sites/blog/moderation/comments/{ID}", {"action": "publish"}, "action"),
+])
+def test_what_the_document_forbids_a_moderation_route_refuses_naming_the_field(api, moderator_token, path, request_body, field):
+    """The request models /openapi.json shows are the ones the service validates with, limits included."""
+    response = api.post(path, json_body=request_body, headers=moderator_token)
+    assert response.status_code == 422, response.body
+    assert field in body(response)["fields"]
+
+
+def test_the_documented_request_limits_are_the_checked_ones():
+    from chalicelib import moderation
+    from chalicelib.models import MAX_CONTENT, BulkAction, ModerationAction, PostClosing, ReplyRequest
+
+    bulk = BulkAction.model_json_schema()["properties"]
+    assert (bulk["ids"]["minItems"], bulk["ids"]["maxItems"]) == (1, 100)
+    assert set(bulk["action"]["enum"]) == {*moderation.TRANSITIONS, "delete"}
+    assert set(ModerationAction.model_json_schema()["properties"]["action"]["enum"]) == {*moderation.TRANSITIONS, "edit"}
+    assert ReplyRequest.model_json_schema()["properties"]["content"]["maxLength"] == MAX_CONTENT
+    assert PostClosing.model_json_schema()["properties"]["closed"]["type"] == "boolean"
