@@ -12,7 +12,6 @@ import hashlib
 S_MAXAGE = 5
 STALE_WHILE_REVALIDATE = 10
 PUBLIC_READ = f"public, max-age=0, s-maxage={S_MAXAGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
-NO_STORE = "no-store"
 
 
 def etag_of(body: str) -> str:

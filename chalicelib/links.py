@@ -1,4 +1,5 @@
-"""Signed one-click moderation links: the token a moderator's mail carries, and reading it back."""
+"""Signed links of mails: the token a moderator's one-click link carries, and reading any link back
+(a reader's subscription links, chalicelib/mail.py, are read the same way)."""
 from __future__ import annotations
 
 from typing import Any
@@ -20,19 +21,27 @@ def make_link_token(keyring: Any, site: str, comment_id: str, action: str, versi
 
 
 def read_link_token(keyring: Any, site: str, token: str, now: float) -> dict:
-    """The payload of a link for this site, or InvalidLinkError (forged or foreign) / ExpiredLinkError."""
-    payload = keyring.unsign(LINK_PURPOSE, token)
+    """The payload of a moderation link for this site, or InvalidLinkError / ExpiredLinkError."""
+    return read_signed_link(keyring, LINK_PURPOSE, site, token, now, LINK_ACTIONS, invalid="This link is not valid.",
+                            expired="This link has expired. Open the moderation queue instead.", numbers=("v", "e"))
+
+
+def read_signed_link(keyring: Any, purpose: str, site: str, token: str, now: float, actions: tuple[str, ...], *,
+                     invalid: str, expired: str, numbers: tuple[str, ...] = ("e",)) -> dict:
+    """The payload {s: site, c: comment id, a: action, e: expiry, ...} of a link signed for `purpose`:
+    InvalidLinkError (saying `invalid`) when forged, of another site or odd (`numbers` not whole
+    numbers), ExpiredLinkError (saying `expired`) past its expiry."""
+    payload = keyring.unsign(purpose, token)
     if (
         payload is None
         or payload.get("s") != site
-        or payload.get("a") not in LINK_ACTIONS
+        or payload.get("a") not in actions
         or not isinstance(payload.get("c"), str)
-        or not isinstance(payload.get("v"), int)
-        or not isinstance(payload.get("e"), int)
+        or not all(isinstance(payload.get(name), int) for name in numbers)
     ):
-        raise InvalidLinkError("This link is not valid.")
+        raise InvalidLinkError(invalid)
     if now > payload["e"]:
-        raise ExpiredLinkError("This link has expired. Open the moderation queue instead.")
+        raise ExpiredLinkError(expired)
     return payload
 
 

@@ -25,7 +25,6 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 from . import i18n
-from .errors import ExpiredLinkError, InvalidLinkError
 from .i18n import deferred
 from .logs import log_event
 
@@ -78,18 +77,10 @@ def make_token(keyring: Any, site: str, comment_id: str, action: str, now: float
 
 def read_token(keyring: Any, site: str, token: str, now: float) -> dict:
     """The payload of a subscription link of this site, or InvalidLinkError / ExpiredLinkError."""
-    payload = keyring.unsign(SUB_PURPOSE, token)
-    if (
-        payload is None
-        or payload.get("s") != site
-        or payload.get("a") not in ACTIONS
-        or not isinstance(payload.get("c"), str)
-        or not isinstance(payload.get("e"), int)
-    ):
-        raise InvalidLinkError(deferred("This link is not valid."))
-    if now > payload["e"]:
-        raise ExpiredLinkError(deferred("This link has expired. Tick the box again with your next comment."))
-    return payload
+    from .links import read_signed_link
+
+    return read_signed_link(keyring, SUB_PURPOSE, site, token, now, ACTIONS, invalid=deferred("This link is not valid."),
+                            expired=deferred("This link has expired. Tick the box again with your next comment."))
 
 
 def link_url(public_url: str, site: str, token: str) -> str:

@@ -10,7 +10,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, NoReturn
+from typing import NoReturn
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
 
@@ -287,11 +287,3 @@ def _drop_orphans(export: Export) -> None:
         parent = known.get(comment.parent_origin_id or "")
         if comment.parent_origin_id and (parent is None or parent.post_id != comment.post_id):
             comment.parent_origin_id = None
-
-
-def threads_of(comments: Iterable[ImportedComment]) -> dict[str, list[ImportedComment]]:
-    """Comments grouped by post, oldest first."""
-    posts: dict[str, list[ImportedComment]] = {}
-    for comment in sorted(comments, key=lambda c: (c.created, c.origin_id)):
-        posts.setdefault(comment.post_id, []).append(comment)
-    return posts

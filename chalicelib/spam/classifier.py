@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -104,32 +103,35 @@ def model_from_json(raw: str | bytes) -> Model:
     return Model(float(data["bias"]), weights, data.get("meta", {}))
 
 
-_lock = threading.Lock()
-_model: Model | None = None
+NO_MODEL = Model(0.0, {}, {"missing": True})
+
+
+@cache
+def _read_shipped() -> Model:
+    try:
+        return model_from_json(MODEL_PATH.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return NO_MODEL
+
+
+_swapped_in: Model | None = None  # an evaluation fold's model (use_model)
 
 
 def shipped_model() -> Model | None:
-    """The model in data/classifier.json, read on first use; None when the file is absent or bad."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                try:
-                    _model = model_from_json(MODEL_PATH.read_bytes())
-                except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                    _model = Model(0.0, {}, {"missing": True})
-    return None if _model.meta.get("missing") else _model
+    """The model in data/classifier.json, read on first use (unless an evaluation swapped one in);
+    None when the file is absent or bad."""
+    model = _swapped_in if _swapped_in is not None else _read_shipped()
+    return None if model.meta.get("missing") else model
 
 
 def reset_shipped_model() -> None:
     """Forget the loaded model (after `train` rewrites the file, and for load-time benchmarks)."""
-    global _model
-    with _lock:
-        _model = None
+    global _swapped_in
+    _swapped_in = None
+    _read_shipped.cache_clear()
 
 
 def use_model(model: Model | None) -> None:
     """Score with `model` instead of the shipped file (evaluation folds); None means no classifier."""
-    global _model
-    with _lock:
-        _model = model if model is not None else Model(0.0, {}, {"missing": True})
+    global _swapped_in
+    _swapped_in = model if model is not None else NO_MODEL

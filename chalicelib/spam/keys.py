@@ -9,9 +9,8 @@ on first use (never at import), and a group's keys are read only when the group 
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -140,27 +139,28 @@ def write_list_index() -> None:
     LIST_INDEX_PATH.write_text("\n".join(key_groups(read_key_list(DEFAULT_LIST_PATH))) + "\n", encoding="utf-8")
 
 
-_default_lock = threading.Lock()
-_default: KeyMatcher | None = None
+@cache
+def shipped_matcher() -> KeyMatcher:
+    """The shipped community list (data/blacklist-index.txt) without the keys ordinary comments use
+    (data/blacklist-ham.txt), loaded on first call (~10 ms), then cached."""
+    try:
+        ham = frozenset(key.strip().lower() for key in read_key_list(HAM_KEYS_PATH)) if HAM_KEYS_PATH.exists() else frozenset()
+        return KeyMatcher(groups=LIST_INDEX_PATH.read_text(encoding="utf-8").split("\n"), drop=ham)
+    except OSError:
+        return KeyMatcher(())
+
+
+_swapped_in: KeyMatcher | None = None  # an evaluation fold's list (use_default_matcher)
 
 
 def default_matcher() -> KeyMatcher:
-    """The shipped community list (data/blacklist-index.txt) without the keys ordinary comments use
-    (data/blacklist-ham.txt), loaded on first call (~10 ms), then cached."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                try:
-                    ham = frozenset(key.strip().lower() for key in read_key_list(HAM_KEYS_PATH)) if HAM_KEYS_PATH.exists() else frozenset()
-                    _default = KeyMatcher(groups=LIST_INDEX_PATH.read_text(encoding="utf-8").split("\n"), drop=ham)
-                except OSError:
-                    _default = KeyMatcher(())
-    return _default
+    """The list submissions are matched with: the shipped one, unless an evaluation swapped one in."""
+    return _swapped_in if _swapped_in is not None else shipped_matcher()
 
 
 def use_default_matcher(matcher: KeyMatcher | None) -> None:
     """Match with `matcher` instead of the shipped list (evaluation folds); None reloads the shipped one."""
-    global _default
-    with _default_lock:
-        _default = matcher
+    global _swapped_in
+    _swapped_in = matcher
+    if matcher is None:
+        shipped_matcher.cache_clear()

@@ -84,10 +84,10 @@ def test_the_shipped_list_is_the_full_community_list_with_its_license():
 def test_importing_the_engine_builds_nothing():
     code = (
         "import chalicelib.spam as s, chalicelib.spam.keys as k, chalicelib.spam.classifier as c, sys;"
-        "assert k._default is None and c._model is None;"
+        "assert k.shipped_matcher.cache_info().currsize == 0 and c._read_shipped.cache_info().currsize == 0;"
         "assert 'numpy' not in sys.modules and 'sklearn' not in sys.modules;"
         "s.evaluate(s.Submission(content='hello'));"
-        "assert k._default is not None;"
+        "assert k.shipped_matcher.cache_info().currsize == 1;"
         "assert 'numpy' not in sys.modules and 'sklearn' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=keys.LIST_INDEX_PATH.parents[3])
