@@ -72,6 +72,14 @@ def _clean(value: Any, *, multiline: bool = False) -> str:
     return value
 
 
+def _clean_or_blank(value: Any) -> str:
+    """_clean for a field that is never refused: what it would refuse reads as left empty."""
+    try:
+        return _clean(value)
+    except ValueError:
+        return ""
+
+
 def _required(value: str, limit: int) -> str:
     if not value or not normalize_text(value):  # zero-width, bidi controls and the like alone are blank
         raise ValueError(deferred("is required"))
@@ -236,21 +244,14 @@ class CommentIn(Model):
     @classmethod
     def _redirect_to(cls, v: Any) -> str:
         # Never the sender's fault: an odd target is dropped and the next one in line is used.
-        try:
-            v = _clean(v)
-        except ValueError:
-            return ""
+        v = _clean_or_blank(v)
         return v if len(v) <= MAX_LINE else ""
 
     @field_validator("post_title", mode="before")
     @classmethod
     def _post_title(cls, v: Any) -> str:
         # Sent by the widget from document.title: a page's odd title is never the commenter's fault.
-        try:
-            v = _clean(v)
-        except ValueError:
-            return ""
-        return v[:MAX_POST_TITLE]
+        return _clean_or_blank(v)[:MAX_POST_TITLE]
 
     @field_validator("hp", mode="before")
     @classmethod

@@ -95,15 +95,10 @@ def _confirm(payload: dict, comment: dict, *, typed: dict | None = None, problem
 def _page(code: int, *, title: str = "", **context: Any) -> Response:
     context = {"comment": None, "outcome": "", "message": "", "reasons": [], "verb": "", "reply_form": False,
                "typed": {}, "problems": {}, "replied": None, **context}
-    return render.page(
+    return render.mailed_link_page(
         "link.html",
         code,
-        csp="link",
-        referrer_policy="no-referrer",  # the token is in the URL
-        headers={"Retry-After": "2"} if code == 503 else None,
         root="../../../../",  # the page answers /sites/{site}/moderation/links/{token}
         title=title or TITLES.get(code, "Something went wrong"),
-        stylesheets=("palette.css", "blog.css"),
-        noindex=True,
         **context,
     )

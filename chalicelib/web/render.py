@@ -92,3 +92,20 @@ def page(
             **(headers or {}),
         },
     )
+
+
+def mailed_link_page(template: str, status: int, *, root: str, lang: str = i18n.DEFAULT, **context: Any) -> Response:
+    """A page a mailed link opens: its token is in the URL (so no Referer, no search engine), and a
+    busy 503 says when to try again."""
+    return page(
+        template,
+        status,
+        csp="link",
+        referrer_policy="no-referrer",
+        headers={"Retry-After": "2"} if status == 503 else None,
+        lang=lang,
+        root=root,
+        stylesheets=("palette.css", "blog.css"),
+        noindex=True,
+        **context,
+    )

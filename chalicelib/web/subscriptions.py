@@ -66,16 +66,11 @@ def _site_language(service: Any, slug: str) -> str:
 def _page(code: int, lang: str, *, title: str = "", **context: Any) -> Response:
     context = {"outcome": "", "message": "", "verb": "", **context}
     context = {name: i18n.translate(text, lang) for name, text in context.items()}
-    return render.page(
+    return render.mailed_link_page(
         "subscription.html",
         code,
-        csp="link",
-        referrer_policy="no-referrer",  # the token is in the URL
-        headers={"Retry-After": "2"} if code == 503 else None,
         root="../../../",  # the page answers /sites/{site}/subscriptions/{token}
         lang=lang,
         title=i18n.translate(title or TITLES.get(code, deferred("Something went wrong")), lang),
-        stylesheets=("palette.css", "blog.css"),
-        noindex=True,
         **context,
     )
