@@ -60,7 +60,7 @@ SALES = tuple(
         (MONEY_SCAM, r"\b(?:bitcoin|crypto|btc|usdt|forex) (?:investment|trading|recovery|mining|profits?|signals?)\b|"
                            r"\b(?:recover|recovery of) (?:lost|stolen|scammed) (?:funds|crypto|bitcoin|money)\b|"
                            r"\b(?:withdraw|claim|receive|collect|secure) your \$?\d|\byour (?:winnings|prize|reward|bonus)\b|"
-                           r"\$\d[\d,]{3,}(?:\.\d\d)? (?:prize|jackpot|in winnings|winnings|bonus|reward|payout|per (?:day|week|month))\b|"
+                           r"\$\d[\d,]{3,}(?:\.\d\d)? (?:prize|jackpot|in winnings|winnings|reward|payout)\b|"
                            r"\b(?:balance|payout|transfer) (?:is |of )?(?:just )?\$\d|"
                            r"\bhack(?:er|ers)? for hire\b|\bspell ?caster\b|\blove spell\b"),
     )
