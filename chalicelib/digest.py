@@ -111,6 +111,8 @@ class Windows:
     def _ensure_due(self, site: str, start: int, end: int, now: float) -> None:
         if (site, start) in self._due_written:
             return
+        if len(self._due_written) > 10_000:  # a warm handler of many sites over days: forget old windows
+            self._due_written.clear()
         from .storage import marshal
 
         item = {**due_key(site, start, end), "site": site, "start": start, "expires_at": int(now) + WINDOW_TTL}

@@ -161,6 +161,8 @@ def test_the_reply_link_publishes_a_moderator_reply_and_keeps_what_was_typed(dig
     assert digest_site.get("blog", asked)["status"] == "pending"
     done = http.post(path, headers=FORM, body=urlencode({"author": "The Editor", "content": typed}).encode())
     assert done.status_code == 200 and "The Editor" in done.body.decode()
+    for shown in (page, refused.body.decode(), done.body.decode()):  # the commenter's email, IP, UA: never
+        assert not any(secret in shown for secret in SECRETS) and "reader0@example.com" not in shown
     assert digest_site.get("blog", asked)["status"] == "approved"
     (reply,) = [c for c in digest_site.list_public("blog", "hello-world")["comments"] if c["parent_id"] == asked]
     assert reply["moderator"] is True and reply["author"] == "The Editor"
