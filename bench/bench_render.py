@@ -109,9 +109,13 @@ def measure(quick: bool = False) -> dict:
     runs = 2 if quick else 5
     cases = texts(size)
     reference = escape_time(cases["ordinary prose (paragraphs)"], runs)
-    now = {name: best_of(text, runs) / reference for name, text in cases.items()}
-    with renderer_before():
-        before = {name: best_of(text, runs) / reference for name, text in cases.items()}
+    now: dict[str, float] = {}
+    before: dict[str, float] = {}
+    for name, text in cases.items():
+        for _ in range(runs):  # interleaved, so a shared machine's slow spell falls on both sides
+            now[name] = min(now.get(name, float("inf")), best_of(text, 1) / reference)
+            with renderer_before():
+                before[name] = min(before.get(name, float("inf")), best_of(text, 1) / reference)
     return {"size": size, "now": now, "before": before}
 
 
@@ -142,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(result))
     now, before = result["now"], result["before"]
     print(f"slowest 64 KiB comment, before / now: {max(before.values()) / max(now.values()):.1f}x")
+    common.emit({"slowest_before": max(before.values()), "slowest_now": max(now.values())})
     return 0
 
 

@@ -26,12 +26,14 @@ FULL = {
     "warm": ["--rounds", "300"],
     "scale": ["--small", "1000", "--large", "100000", "--rounds", "150"],
     "size": [],
+    "render": [],
 }
 QUICK = {
     "coldstart": ["--runs", "1"],
     "warm": ["--rounds", "2"],
     "scale": ["--small", "60", "--large", "120", "--rounds", "2"],
     "size": [],
+    "render": ["--quick"],
 }
 
 # Prices, us-east-1, on-demand, as published by AWS (re-check before quoting: they change).
@@ -253,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         texts.get("size", ""),
         "## 6. Cost\n", cost_text,
         "## 7. Hot keys at a viral post\n", texts.get("hotkeys", ""),
+        "## 8. Rendering a comment\n", texts.get("render", ""),
     ]
     if os.path.exists(SOAK):
         with open(SOAK) as fh:

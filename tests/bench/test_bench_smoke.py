@@ -21,7 +21,8 @@ def test_every_benchmark_runs_and_writes_its_report(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     report = out.read_text()
     for section in ("## Summary", "## 1. Cold start", "## 2. Warm requests", "## 3. Flat at scale",
-                    "## 5. Memory and size", "## 6. Cost", "## 7. Hot keys at a viral post"):
+                    "## 5. Memory and size", "## 6. Cost", "## 7. Hot keys at a viral post",
+                    "## 8. Rendering a comment"):
         assert section in report
     assert "failed (exit" not in report
     assert "cold start vs boto3 + put_item" in done.stdout
@@ -80,3 +81,4 @@ def test_the_render_benchmark_compares_before_and_now(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "| `**a ` (a ** that never closes) |" in done.stdout and "slowest 64 KiB comment, before / now:" in done.stdout
+    assert '"slowest_before"' in done.stdout  # the RESULT line bench/run.py reads
