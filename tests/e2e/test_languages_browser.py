@@ -78,6 +78,7 @@ def test_arabic_demo_page_and_form_error_page_read_right_to_left(stack, open_pag
         assert star["x"] > form["x"] + form["width"] / 2, (star, form)  # the label starts on the right
         page.get_by_role("button", name="إرسال التعليق").click()
         expect(page.locator("#author-rb-error")).to_have_text("الاسم مطلوب")
+        expect(page.locator(".rb-form-status")).to_contain_text("الاسم مطلوب؛ البريد الإلكتروني مطلوب")  # Arabic's semicolon
         page.locator("#comments").screenshot(path=os.path.join(screenshots, "demo-comments-ar.png"))
 
         page = open_page(javascript=False, viewport=PHONE)

@@ -369,7 +369,9 @@
         }
         return text;
       });
-      say(t("Your comment was not posted yet: {problems}. Everything you typed is still here.").replace("{problems}", lines.join("; ")));
+      // Translators: what separates the problems listed in one sentence (Arabic has its own semicolon).
+      const separator = t("; ");
+      say(t("Your comment was not posted yet: {problems}. Everything you typed is still here.").replace("{problems}", lines.join(separator)));
       if (first) first.focus();
     }
 
