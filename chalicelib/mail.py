@@ -21,12 +21,15 @@ from __future__ import annotations
 import time
 from email.message import EmailMessage
 from functools import cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 from . import i18n
 from .i18n import deferred
 from .logs import log_event
+
+if TYPE_CHECKING:
+    from .storage import DynamoStore
 
 SUB_PURPOSE = "reply-subscription"
 CONFIRM_TTL = 7 * 24 * 3600
@@ -35,38 +38,11 @@ MARKER_TTL = 7 * 24 * 3600
 ACTIONS = ("confirm", "stop")
 
 
-# ---- keys ---------------------------------------------------------------------------------------------
-def subscription_key(site: str, comment_id: str) -> dict:
-    return {"pk": f"SUB#{site}#{comment_id}", "sk": "SUB"}
-
-
-def cap_key(site: str, day: str) -> dict:
-    return {"pk": f"MAILCAP#{site}#{day}", "sk": "MAILCAP"}
-
-
-def mailed_key(site: str, kind: str, item_id: str) -> dict:
-    return {"pk": f"MAILED#{site}#{kind}#{item_id}", "sk": "MAILED"}
-
-
 def subscription_item(site: str, comment: Any, email_hash: str, now: float) -> dict:
-    """The unconfirmed SUB item written with a subscribing comment."""
-    from .storage import email_pk
+    """The unconfirmed SUB item written with a subscribing comment: it lasts CONFIRM_TTL unless confirmed."""
+    from .storage import subscription_item as item
 
-    return {
-        **subscription_key(site, comment.id),
-        "site": site,
-        "comment_id": comment.id,
-        "email": comment.email,
-        "email_hash": email_hash,
-        "author": comment.author,
-        "post_id": comment.post_id,
-        "post_url": comment.post_url,
-        "confirmed": False,
-        "created_at": comment.created_at,
-        "gsi3pk": email_pk(site, email_hash),
-        "gsi3sk": f"SUB#{comment.id}",
-        "expires_at": int(now) + CONFIRM_TTL,
-    }
+    return item(site, comment, email_hash, int(now) + CONFIRM_TTL)
 
 
 # ---- signed links -------------------------------------------------------------------------------------
@@ -89,78 +65,34 @@ def link_url(public_url: str, site: str, token: str) -> str:
 
 # ---- the store's part ---------------------------------------------------------------------------------
 class Subscriptions:
-    """SUB, MAILCAP and MAILED items on the store's table."""
+    """Readers' subscriptions and mail markers, as the mail flow sees them (the items: the store's methods)."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: DynamoStore):
         self.store = store
 
     def get(self, site: str, comment_id: str) -> dict | None:
-        from .storage import marshal, unmarshal
-
-        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(subscription_key(site, comment_id)),
-                                  ConsistentRead=True)
-        return unmarshal(answer["Item"]) if answer.get("Item") else None
+        return self.store.get_subscription(site, comment_id)
 
     def confirm(self, site: str, comment_id: str) -> bool:
         """Confirmed (and kept: its TTL removed); False when there is no such subscription."""
-        from botocore.exceptions import ClientError
-
-        from .storage import marshal
-
-        try:
-            self.store._call(
-                "update_item",
-                TableName=self.store.table,
-                Key=marshal(subscription_key(site, comment_id)),
-                UpdateExpression="SET confirmed = :t REMOVE expires_at",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=marshal({":t": True}),
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self.store.confirm_subscription(site, comment_id)
 
     def stop(self, site: str, comment_id: str) -> None:
-        from .storage import marshal
-
-        self.store._call("delete_item", TableName=self.store.table, Key=marshal(subscription_key(site, comment_id)))
+        self.store.stop_subscription(site, comment_id)
 
     def take_from_cap(self, site: str, cap: int, now: float) -> bool:
         """Count one mail against the site's daily cap; False once the day's cap is reached."""
-        from botocore.exceptions import ClientError
-
-        from .storage import marshal
-
-        day = time.strftime("%Y-%m-%d", time.gmtime(now))
-        try:
-            self.store._call(
-                "update_item",
-                TableName=self.store.table,
-                Key=marshal(cap_key(site, day)),
-                UpdateExpression="ADD sent :one SET expires_at = :exp",
-                ConditionExpression="attribute_not_exists(sent) OR sent < :cap",
-                ExpressionAttributeValues=marshal({":one": 1, ":cap": cap, ":exp": int(now) + 2 * 86400}),
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return self.store.take_from_mail_cap(site, _day(now), cap, int(now) + 2 * 86400)
 
     def was_mailed(self, site: str, kind: str, item_id: str) -> bool:
-        from .storage import marshal
-
-        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(mailed_key(site, kind, item_id)),
-                                  ConsistentRead=True)
-        return bool(answer.get("Item"))
+        return self.store.was_mailed(site, kind, item_id)
 
     def mark_mailed(self, site: str, kind: str, item_id: str, now: float) -> None:
-        from .storage import marshal
+        self.store.mark_mailed(site, kind, item_id, int(now) + MARKER_TTL)
 
-        item = {**mailed_key(site, kind, item_id), "expires_at": int(now) + MARKER_TTL}
-        self.store._call("put_item", TableName=self.store.table, Item=marshal(item))
+
+def _day(now: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(now))
 
 
 # ---- the mails ----------------------------------------------------------------------------------------
@@ -239,7 +171,7 @@ class ReplyMailer:
     """What the stream handler does for readers: confirmation mails for new SUB items, and a mail per
     approved reply to a confirmed subscription, within the site's daily cap."""
 
-    def __init__(self, store: Any, keyring: Any, send: Callable[..., None], public_url: str,
+    def __init__(self, store: DynamoStore, keyring: Any, send: Callable[..., None], public_url: str,
                  clock: Callable[[], float] = time.time):
         self.subscriptions = Subscriptions(store)
         self.store = store
@@ -250,7 +182,7 @@ class ReplyMailer:
         self._capped: set[tuple[str, str]] = set()  # (site, day) whose cap this warm handler saw reached
 
     def _within_cap(self, site: str, now: float) -> bool:
-        day = time.strftime("%Y-%m-%d", time.gmtime(now))
+        day = _day(now)
         if (site, day) in self._capped:
             return False
         if self.subscriptions.take_from_cap(site, self._cap(site), now):
@@ -260,10 +192,13 @@ class ReplyMailer:
         return False
 
     def handle_item(self, item: dict) -> str:
-        """'mailed' or 'skipped' for a stream record's new image."""
-        if item.get("sk") == "SUB" and item.get("confirmed") is False:
+        """'mailed' or 'skipped' for a stream record's new image (an item as the store's codec decodes it)."""
+        from .storage import item_kind
+
+        kind = item_kind(item)
+        if kind == "subscription" and item.get("confirmed") is False:
             return self._confirmation(item)
-        if item.get("sk") == "COMMENT" and item.get("status") == "approved" and item.get("parent_id"):
+        if kind == "comment" and item.get("status") == "approved" and item.get("parent_id"):
             return self._reply(item)
         return "skipped"
 

@@ -56,7 +56,17 @@ from .models import (
     parse_content,
 )
 from .signing import Keyring
-from .storage import DynamoStore, Effects, EmailFlooded, Guards, IdempotentReplay, SubmissionContext
+from .storage import (
+    DynamoStore,
+    Effects,
+    EmailFlooded,
+    Guards,
+    IdempotentReplay,
+    Lesson,
+    SubmissionContext,
+    comment_id_of,
+    item_kind,
+)
 
 
 # action -> (statuses it applies to, status it leads to; None = the status before trash)
@@ -68,7 +78,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "trash": (frozenset({"pending", "approved", "spam"}), "trash"),
     "restore": (frozenset({"trash"}), None),
 }
-LEARN_SPAM, LEARN_HAM = "s#", "h#"
 STATS_DAYS = 7  # discards shown on /moderate
 COUNT_CAP = 1000  # a tab's count stops here ("1000+"): counting reads the whole queue partition
 DISCARD_DAYS_KEPT = STATS_DAYS + 1
@@ -251,7 +260,7 @@ class Service:
             with_learned=not known,
         )
         if not known:
-            learned = _learned(context.learned)
+            learned = context.learned_counts
             self._learned[slug] = (self.clock(), learned)
         site = cached or (context.site and self._remember(context.site))
         if site is None:
@@ -449,7 +458,7 @@ class Service:
         limit = _page_size(limit)
         scope = f"public:{slug}:{post_id}"
         items, last = self.store.list_public(slug, post_id, limit, self.keyring.decode_cursor(scope, cursor))
-        state = items.pop(0) if items and items[0].get("sk") == "META" else None
+        state = items.pop(0) if items and item_kind(items[0]) == "post" else None
         comments = [PublicComment.model_validate({**i, "content_html": content_html(i["content"])}) for i in items]
         count = self.store.count_approved(slug, [post_id])[post_id] if (cursor or last) else len(comments)
         return PublicPage(
@@ -484,13 +493,10 @@ class Service:
     # ---- moderators ----
     def authenticate(self, slug: str, token: str) -> str:
         """The name of the moderator whose token this is; AuthError or ForbiddenError otherwise."""
-        import hmac
-
         if not token:
             raise AuthError("a moderator token is required")
-        token_hash = self.keyring.token_hash(token)
-        record = self.store.get_token(token_hash)
-        if record is None or not hmac.compare_digest(record.get("pk", ""), f"TOKEN#{token_hash}"):
+        record = self.store.get_token(self.keyring.token_hash(token))
+        if record is None:
             raise AuthError("the moderator token is not valid")
         if record["site"] != slug:
             raise ForbiddenError("this token is for another site")
@@ -622,21 +628,12 @@ class Service:
             return None
         return int(now) + site.spam_retention_days * 86400
 
-    def _lesson(self, comment: Comment, action: str) -> dict[str, int]:
-        """Counter deltas a spam/ham decision teaches the site (and what an earlier lesson un-teaches)."""
+    def _lesson(self, comment: Comment, action: str) -> Lesson | None:
+        """What a spam/ham decision teaches the site (and whether it takes an earlier lesson back)."""
         if action not in ("spam", "ham") or comment.taught == action:
-            return {}
-        tokens = spam.learning_tokens(_as_submission(comment))
-        delta: dict[str, int] = {}
-        teach, unteach = (("spam", "ham") if action == "spam" else ("ham", "spam"))
-        delta[f"{teach}_docs"] = 1
-        for token in tokens:
-            delta[(LEARN_SPAM if teach == "spam" else LEARN_HAM) + token] = 1
-        if comment.taught == unteach:
-            delta[f"{unteach}_docs"] = -1
-            for token in tokens:
-                delta[(LEARN_SPAM if unteach == "spam" else LEARN_HAM) + token] = -1
-        return delta
+            return None
+        keys = spam.learning_tokens(_as_submission(comment))
+        return Lesson(action, keys, takes_back=comment.taught in ("spam", "ham"))
 
     def _memory_tags(self, slug: str, email_hash: str, ip_hash: str | None, submission: spam.Submission) -> dict[str, str]:
         """A comment's keys in the site's spam memory (E#{eh}, I#{ih}, D#{keyed domain hash}) -> the
@@ -699,16 +696,15 @@ class Service:
         email_hash = self.keyring.email_hash(slug, email)
         comments, subscriptions = [], []
         for key in self.store.email_items(slug, email_hash):
-            if key["sk"] == "SUB":
-                from .mail import Subscriptions
-
-                sub = Subscriptions(self.store).get(slug, key["pk"].rsplit("#", 1)[-1])
+            kind = item_kind(key)
+            if kind == "subscription":
+                sub = self.store.get_subscription(slug, comment_id_of(key))
                 if sub and sub.get("email_hash") == email_hash:
                     subscriptions.append(SubscriptionView.model_validate(sub))
                 continue
-            if key["sk"] != "COMMENT":
+            if kind != "comment":
                 continue
-            comment = self.store.get_comment(slug, key["pk"].rsplit("#", 1)[-1], full=True)
+            comment = self.store.get_comment(slug, comment_id_of(key), full=True)
             if comment is not None and comment.email_hash == email_hash:
                 comments.append(ModeratorComment.of(comment))
         comments.sort(key=lambda c: c.id)
@@ -795,19 +791,3 @@ def _site_memory(found: dict[str, dict], tags: dict[str, str], now: float) -> sp
         ip=sum(marks(tag) for tag in tags if tag.startswith("I#")),
         domains=tuple(domain for tag, domain in tags.items() if tag.startswith("D#") and marks(tag)),
     )
-
-
-def _learned(item: dict | None) -> spam.LearnedCounts | None:
-    if not item:
-        return None
-    tokens: dict[str, list[int]] = {}
-    for name, value in item.items():
-        if name.startswith(LEARN_SPAM) or name.startswith(LEARN_HAM):
-            counts = tokens.setdefault(name[2:], [0, 0])
-            counts[0 if name.startswith(LEARN_SPAM) else 1] = max(int(value), 0)
-    return spam.LearnedCounts(
-        spam_docs=max(int(item.get("spam_docs", 0)), 0),
-        ham_docs=max(int(item.get("ham_docs", 0)), 0),
-        tokens={k: (v[0], v[1]) for k, v in tokens.items()},
-    )
-

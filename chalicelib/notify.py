@@ -30,12 +30,15 @@ from __future__ import annotations
 import os
 import time
 from functools import cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from chalice import Blueprint, Rate
 
 from .links import LINK_TTL, LINK_ACTIONS, link_url, make_link_token
 from .logs import log_event
+
+if TYPE_CHECKING:
+    from .storage import DynamoStore
 
 notify = Blueprint(__name__)
 
@@ -58,7 +61,7 @@ class Notifier:
 
     def __init__(
         self,
-        store: Any,
+        store: DynamoStore,
         keyring: Any,
         publish: Callable[..., Any],
         public_url: str,
@@ -219,13 +222,12 @@ def _new_image(record: Any) -> dict | None:
     image = record["dynamodb"].get("NewImage")
     if record.get("eventName") not in ("INSERT", "MODIFY") or not isinstance(image, dict):
         return None
-    from .storage import unmarshal
+    from .storage import item_kind
 
-    try:
-        item = unmarshal(image)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise MalformedRecordError("undecodable image") from exc
-    if item.get("sk") in ("SUB", "COMMENT") and not all(isinstance(item.get(k), str) and item[k] for k in ("site", "pk")):
+    item = _decoded(image)
+    if item_kind(item) in ("subscription", "comment") and not all(
+        isinstance(item.get(k), str) and item[k] for k in ("site", "pk")
+    ):
         raise MalformedRecordError("item without site")
     return item
 
@@ -239,19 +241,26 @@ def _pending_comment(record: Any) -> dict | None:
     image = record["dynamodb"].get("NewImage")
     if not isinstance(image, dict):
         raise MalformedRecordError("INSERT without NewImage")
-    from .storage import unmarshal
+    from .storage import item_kind
 
-    try:
-        item = unmarshal(image)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise MalformedRecordError("undecodable image") from exc
-    if item.get("sk") != "COMMENT" or item.get("status") != "pending":
+    item = _decoded(image)
+    if item_kind(item) != "comment" or item.get("status") != "pending":
         return None
     if not all(isinstance(item.get(k), str) and item[k] for k in ("site", "id")) or not isinstance(
         item.get("version"), int
     ):
         raise MalformedRecordError("comment without site, id or version")
     return item
+
+
+def _decoded(image: dict) -> dict:
+    """A stream image as the store's codec decodes the table's items."""
+    from .storage import unmarshal
+
+    try:
+        return unmarshal(image)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise MalformedRecordError("undecodable image") from exc
 
 
 @cache

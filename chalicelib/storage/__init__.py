@@ -2,7 +2,10 @@
 
 The package: `schema` (the table, its indexes and every item's key, as data), `codec` (items <-> dicts and
 models), `records` (what the store takes and gives), `transact` (the transaction builder: each step
-names the domain error its failed condition means), `dynamo` (DynamoStore).
+names the domain error its failed condition means), `dynamo` (DynamoStore). Key strings and attribute
+encodings stay in here: the service and the stream handler ask by meaning (`Lesson` and
+`SubmissionContext.learned_counts` for the learned stats, `item_kind` / `comment_id_of` for an item
+or stream image, `get_token` -> site and name, the subscription and mail-marker methods).
 
 One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
 
@@ -13,6 +16,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 |                          | still summed in)                |               |                                           |
 | learned stats, one part  | LEARNED#{site}#{0-63}           | LEARNED       | (a bucket's counters by its number % 64)  |
 | trusted name + email     | TRUST#{site}#{ah}               | TRUST         | email                                     |
+| trusted email (before    | SITE#{site}                     | TRUST#{eh}    | (never written now; erasure deletes it)   |
+| names joined trust)      |                                 |               |                                           |
 | token name -> hash       | SITE#{site}                     | TOKENNAME#{n} |                                           |
 | moderator token          | TOKEN#{token hash}              | TOKEN         |                                           |
 | comment                  | COMMENT#{site}#{id}             | COMMENT       | public (approved only), queue, email      |
@@ -37,6 +42,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | moderators' digest window| DIGEST#{site}#{window start}    | DIGEST        | (TTL: 2 days); `ids` (set, <= 50), `more` |
 | digest window to send    | DIGESTDUE#{hour of its end}     | {end}#{site}#{start} | (TTL: 2 days; deleted once sent)   |
 
+A LEARNED part holds only counters: `spam_docs`/`ham_docs` (in part 0) and, per learning key
+(a 13-bit bucket, chalicelib/spam/learned.py), `s#{bucket}`/`h#{bucket}`, in part int(bucket, 16) % 64.
 A DISCARDS item holds only counters, `reason#{rule}` (the strongest rule of each discarded comment),
 added to with ADD; nothing of the comment is kept. A bot flood is the one thing that writes
 it, all of a site's discards of a day: at 1,000 discarded comments/s that is 1,000 writes/s on one day,
@@ -121,9 +128,18 @@ No Scan anywhere.
 """
 from __future__ import annotations
 
-from .codec import comment_from_item, comment_item, marshal, trust_item, unmarshal
+from .codec import (
+    comment_from_item,
+    comment_id_of,
+    comment_item,
+    item_kind,
+    marshal,
+    subscription_item,
+    trust_item,
+    unmarshal,
+)
 from .dynamo import DynamoStore
-from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
+from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, Lesson, SubmissionContext
 from .schema import (
     COUNT_SHARDS,
     DISCARD_SHARDS,
@@ -145,6 +161,8 @@ from .schema import (
     learned_key,
     learned_part,
     learned_part_key,
+    mail_cap_key,
+    mailed_key,
     memory_key,
     network_key,
     notified_key,
@@ -154,6 +172,7 @@ from .schema import (
     queue_pk,
     queue_shard,
     site_key,
+    subscription_key,
     table_schema,
     token_key,
     token_name_key,
@@ -163,7 +182,8 @@ from .schema import (
 __all__ = [
     "COUNT_SHARDS", "DISCARD_SHARDS", "EMAIL_INDEX", "IDEMPOTENCY_SECONDS", "LEARNED_PARTS", "PUBLIC_FIELDS",
     "PUBLIC_INDEX", "QUEUE_INDEX", "QUEUE_SHARDS", "TTL_ATTRIBUTE", "DynamoStore", "Effects", "EmailFlooded",
-    "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "comment_from_item", "comment_item",
+    "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "Lesson", "comment_from_item", "comment_id_of", "comment_item", "item_kind", "mail_cap_key", "mailed_key",
+    "subscription_item", "subscription_key",
     "comment_key", "count_key", "discards_key", "duplicate_key", "email_pk", "flood_key", "idempotency_key",
     "learned_key", "learned_part", "learned_part_key", "marshal", "memory_key", "network_key", "notified_key",
     "origin_key", "post_meta_key", "public_pk", "queue_pk", "queue_shard", "site_key", "table_schema", "token_key",

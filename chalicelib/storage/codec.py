@@ -4,10 +4,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .schema import LEARNED_PARTS, comment_key, email_pk, learned_key, learned_part_key, network_key, public_pk, queue_pk, queue_shard, trust_key
+from .schema import (
+    KINDS,
+    LEARNED_DOCS,
+    LEARNED_KEY_PREFIX,
+    LEARNED_PARTS,
+    comment_key,
+    email_pk,
+    learned_key,
+    learned_part_key,
+    network_key,
+    public_pk,
+    queue_pk,
+    queue_shard,
+    subscription_key,
+    trust_key,
+)
 
 if TYPE_CHECKING:  # pydantic loads only where a comment or site is built, not for the stream handler
     from ..models import Comment, Site
+    from ..spam.verdict import LearnedCounts
+    from .records import Lesson
 
 
 def _to_ddb(value: Any) -> dict:
@@ -109,3 +126,62 @@ def site_from_item(item: dict) -> Site:
     from ..models import Site
 
     return Site.model_validate({k: v for k, v in item.items() if k not in ("pk", "sk")})
+
+
+def item_kind(item: dict) -> str | None:
+    """What a decoded item (or its key) is, by its sort key: "comment", "subscription", ...; None for others."""
+    sort_key = item.get("sk")
+    return KINDS.get(sort_key) if isinstance(sort_key, str) else None
+
+
+def comment_id_of(key: dict) -> str:
+    """The comment a COMMENT, NET or SUB item belongs to: the last part of its pk."""
+    return str(key["pk"]).rsplit("#", 1)[-1]
+
+
+def subscription_item(site: str, comment: Comment, email_hash: str, expires_at: int) -> dict:
+    """The unconfirmed SUB item written with a subscribing comment."""
+    return {
+        **subscription_key(site, comment.id),
+        "site": site,
+        "comment_id": comment.id,
+        "email": comment.email,
+        "email_hash": email_hash,
+        "author": comment.author,
+        "post_id": comment.post_id,
+        "post_url": comment.post_url,
+        "confirmed": False,
+        "created_at": comment.created_at,
+        "gsi3pk": email_pk(site, email_hash),
+        "gsi3sk": f"SUB#{comment.id}",
+        "expires_at": expires_at,
+    }
+
+
+def lesson_counters(lesson: Lesson) -> dict[str, int]:
+    """A spam/ham decision as deltas on LEARNED counters: +1 on the verdict's document count and on
+    each learning key under it; -1 on the other verdict's when it takes an earlier lesson back."""
+    other = "ham" if lesson.verdict == "spam" else "spam"
+    deltas = {LEARNED_DOCS[lesson.verdict]: 1, **{LEARNED_KEY_PREFIX[lesson.verdict] + key: 1 for key in lesson.keys}}
+    if lesson.takes_back:
+        deltas[LEARNED_DOCS[other]] = -1
+        deltas.update({LEARNED_KEY_PREFIX[other] + key: -1 for key in lesson.keys})
+    return deltas
+
+
+def learned_counts(counters: dict | None) -> LearnedCounts | None:
+    """The engine's view of a site's LEARNED counters (never below zero); None when nothing was taught."""
+    if not counters:
+        return None
+    from ..spam.verdict import LearnedCounts
+
+    keys: dict[str, list[int]] = {}
+    for name, value in counters.items():
+        for slot, verdict in enumerate(("spam", "ham")):
+            if name.startswith(LEARNED_KEY_PREFIX[verdict]):
+                keys.setdefault(name[len(LEARNED_KEY_PREFIX[verdict]) :], [0, 0])[slot] = max(int(value), 0)
+    return LearnedCounts(
+        spam_docs=max(int(counters.get(LEARNED_DOCS["spam"], 0)), 0),
+        ham_docs=max(int(counters.get(LEARNED_DOCS["ham"], 0)), 0),
+        tokens={k: (v[0], v[1]) for k, v in keys.items()},
+    )

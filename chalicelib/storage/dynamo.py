@@ -11,9 +11,18 @@ from ..errors import (
     NotFoundError,
     StorageUnavailableError,
 )
-from ..i18n import deferred
-from .codec import comment_from_item, comment_item, marshal, merged_learned, network_item, site_from_item, trust_item, unmarshal
-from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, SubmissionContext
+from .codec import (
+    comment_from_item,
+    comment_item,
+    lesson_counters,
+    marshal,
+    merged_learned,
+    network_item,
+    site_from_item,
+    trust_item,
+    unmarshal,
+)
+from .records import EmailFlooded, Effects, Guards, IdempotentReplay, ImportEntry, Lesson, SubmissionContext
 from .schema import (
     COUNT_SHARDS,
     DISCARD_SHARDS,
@@ -35,6 +44,8 @@ from .schema import (
     idempotency_key,
     learned_key,
     learned_part_key,
+    mail_cap_key,
+    mailed_key,
     learned_part,
     memory_key,
     network_key,
@@ -45,6 +56,7 @@ from .schema import (
     queue_pk,
     queue_shard,
     site_key,
+    subscription_key,
     table_schema,
     token_key,
     token_name_key,
@@ -255,6 +267,8 @@ class DynamoStore:
         )
 
     def _add_duplicate_guard(self, tx: Transaction, comment: Comment, guards: Guards, now: int) -> None:
+        from ..i18n import deferred  # gettext and json load with the first submission, not the stream handler
+
         tx.put(
             {
                 **duplicate_key(comment.site, comment.post_id, guards.duplicate_digest),
@@ -518,10 +532,10 @@ class DynamoStore:
                       values={":e": after.expires_at}, optional=True)
         tx.commit()
 
-    def _add_lesson(self, tx: Transaction, site: str, learn: dict[str, int]) -> None:
+    def _add_lesson(self, tx: Transaction, site: str, lesson: Lesson | None) -> None:
         """ADD a spam/ham decision's counter deltas, one update per LEARNED part they fall in."""
         parts: dict[int, dict[str, int]] = {}
-        for name, delta in learn.items():
+        for name, delta in (lesson_counters(lesson) if lesson else {}).items():
             parts.setdefault(learned_part(name), {})[name] = delta
         for part, deltas in sorted(parts.items()):
             names = {f"#a{i}": name for i, name in enumerate(deltas)}
@@ -694,6 +708,50 @@ class DynamoStore:
         item = {**notified_key(site, comment_id, version), "expires_at": expires_at}
         self._call("put_item", TableName=self.table, Item=marshal(item))
 
+    # -- readers' mails (chalicelib/mail.py) --
+    def get_subscription(self, site: str, comment_id: str) -> dict | None:
+        item = self._call(
+            "get_item", TableName=self.table, Key=marshal(subscription_key(site, comment_id)), ConsistentRead=True
+        ).get("Item")
+        return unmarshal(item) if item else None
+
+    def confirm_subscription(self, site: str, comment_id: str) -> bool:
+        """Confirmed (and kept: its TTL removed); False when there is no such subscription."""
+        return self._update_if(
+            subscription_key(site, comment_id), "SET confirmed = :t REMOVE expires_at", "attribute_exists(pk)", {":t": True}
+        )
+
+    def stop_subscription(self, site: str, comment_id: str) -> None:
+        self._call("delete_item", TableName=self.table, Key=marshal(subscription_key(site, comment_id)))
+
+    def take_from_mail_cap(self, site: str, day: str, cap: int, expires_at: int) -> bool:
+        """Count one mail against the site's cap of the day; False once it is reached."""
+        return self._update_if(
+            mail_cap_key(site, day), "ADD sent :one SET expires_at = :exp", "attribute_not_exists(sent) OR sent < :cap",
+            {":one": 1, ":cap": cap, ":exp": expires_at},
+        )
+
+    def was_mailed(self, site: str, kind: str, item_id: str) -> bool:
+        key = marshal(mailed_key(site, kind, item_id))
+        return bool(self._call("get_item", TableName=self.table, Key=key, ConsistentRead=True).get("Item"))
+
+    def mark_mailed(self, site: str, kind: str, item_id: str, expires_at: int) -> None:
+        item = {**mailed_key(site, kind, item_id), "expires_at": expires_at}
+        self._call("put_item", TableName=self.table, Item=marshal(item))
+
+    def _update_if(self, key: dict, expression: str, condition: str, values: dict) -> bool:
+        """One conditional UpdateItem; False when its condition failed."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self._call("update_item", TableName=self.table, Key=marshal(key), UpdateExpression=expression,
+                       ConditionExpression=condition, ExpressionAttributeValues=marshal(values))
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     # -- moderator tokens --
     def put_token(self, site: str, name: str, token_hash: str) -> None:
         old = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")
@@ -705,8 +763,12 @@ class DynamoStore:
         tx.commit()
 
     def get_token(self, token_hash: str) -> dict | None:
+        """The moderator token stored under this hash: {"site", "name"}; None when there is none."""
         item = self._call("get_item", TableName=self.table, Key=marshal(token_key(token_hash))).get("Item")
-        return unmarshal(item) if item else None
+        if not item:
+            return None
+        record = unmarshal(item)
+        return {"site": record["site"], "name": record["name"]}
 
     def revoke_token(self, site: str, name: str) -> bool:
         item = self._call("get_item", TableName=self.table, Key=marshal(token_name_key(site, name))).get("Item")

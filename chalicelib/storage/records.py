@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..models import Comment, Site
+    from ..spam.verdict import LearnedCounts
 
 
 class SubmissionContext:
@@ -28,6 +29,13 @@ class SubmissionContext:
         self.parent_origin = parent_origin  # ORIGIN item when the parent was named by its old number
         self.post_state = post_state or {}  # the post's META item: closed, first_comment_at
         self.memory = memory or {}  # spam-memory tag -> its item ({"marks", "expires_at"}), where found
+
+    @property
+    def learned_counts(self) -> LearnedCounts | None:
+        """The site's learned spam counts as the engine reads them; None when nothing was taught."""
+        from .codec import learned_counts
+
+        return learned_counts(self.learned)
 
 
 class Guards:
@@ -68,6 +76,16 @@ class Guards:
         self.subscription = subscription  # the unconfirmed SUB item of "Notify me of replies" (chalicelib/mail.py)
 
 
+class Lesson:
+    """What one spam/ham decision teaches: the verdict and the comment's learning keys (spam.learning_tokens);
+    `takes_back` when the comment was taught the other verdict before, whose lesson is then undone."""
+
+    def __init__(self, verdict: str, keys: list[str], takes_back: bool = False):
+        self.verdict = verdict  # "spam" | "ham"
+        self.keys = keys
+        self.takes_back = takes_back
+
+
 class Effects:
     """What a moderation action changes beside the comment itself."""
 
@@ -77,7 +95,7 @@ class Effects:
         count_delta: int = 0,
         trust: str | None = None,  # "grant" | "revoke"
         author_hash: str = "",  # whose trust: the keyed hash of the comment's email and name
-        learn: dict[str, int] | None = None,  # attribute -> delta on the LEARNED item
+        learn: Lesson | None = None,  # what a spam/ham decision teaches the site's LEARNED counters
         duplicate_digest: str | None = None,  # the comment's expiry changed: its guard follows it
         memory: dict[str, int] | None = None,  # spam-memory tag -> delta on its marks
         memory_expires_at: int = 0,  # when a spam-memory item that gets a mark expires
@@ -85,7 +103,7 @@ class Effects:
         self.count_delta = count_delta
         self.trust = trust
         self.author_hash = author_hash
-        self.learn = learn or {}
+        self.learn = learn
         self.duplicate_digest = duplicate_digest
         self.memory = memory or {}
         self.memory_expires_at = memory_expires_at

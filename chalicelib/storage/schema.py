@@ -57,11 +57,16 @@ def learned_part_key(site: str, part: int) -> dict:
     return {"pk": f"LEARNED#{site}#{part}", "sk": "LEARNED"}
 
 
+# A LEARNED counter's attribute: a verdict's document count, or a learning key's count under it.
+LEARNED_DOCS = {"spam": "spam_docs", "ham": "ham_docs"}
+LEARNED_KEY_PREFIX = {"spam": "s#", "ham": "h#"}
+
+
 def learned_part(attribute: str) -> int:
     """The part a LEARNED counter lives in: a bucket's by its number ("s#1f3a"), the document counts in 0."""
     prefix, _, bucket = attribute.partition("#")
     try:
-        return int(bucket, 16) % LEARNED_PARTS if prefix in ("s", "h") else 0
+        return int(bucket, 16) % LEARNED_PARTS if prefix + "#" in LEARNED_KEY_PREFIX.values() else 0
     except ValueError:
         return 0
 
@@ -147,6 +152,23 @@ def queue_shard(comment_id: str) -> int:
     import zlib
 
     return zlib.crc32(comment_id.encode("ascii")) % QUEUE_SHARDS
+
+
+def subscription_key(site: str, comment_id: str) -> dict:
+    return {"pk": f"SUB#{site}#{comment_id}", "sk": "SUB"}
+
+
+def mail_cap_key(site: str, day: str) -> dict:
+    return {"pk": f"MAILCAP#{site}#{day}", "sk": "MAILCAP"}
+
+
+def mailed_key(site: str, kind: str, item_id: str) -> dict:
+    return {"pk": f"MAILED#{site}#{kind}#{item_id}", "sk": "MAILED"}
+
+
+# What an item is, by its sort key (the stream handler and erasure ask by kind, not by key string).
+KINDS = {"COMMENT": "comment", "NET": "network", "SUB": "subscription", "META": "post", "GUARD": "guard", "IDEM": "idempotency",
+         "TRUST": "trust"}
 
 
 def email_pk(site: str, email_hash: str) -> str:
