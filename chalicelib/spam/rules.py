@@ -408,10 +408,9 @@ def scripts(c: Comment) -> Iterator[Reason]:
 def author_script(c: Comment) -> Iterator[Reason]:
     """A name in one script over a comment in another ('JerryHam' over Russian text, a Hangul keyword
     over English praise): campaigns write for one market and name themselves for another."""
-    if not c.promotes:
-        return  # a reader writing under a Latin nickname, with nothing to sell, is just a reader
     name, text = _main_script(c.submission.author[:200], 2), _main_script(c.prepared.visible[:5000], 20)
-    if name and text and name != text:
+    # A reader writing under a Latin nickname, with nothing to sell, is just a reader.
+    if name and text and name != text and c.promotes:
         yield Reason("author-script", AUTHOR_SCRIPT_POINTS, f"the name is in {name.title()} script, the comment in {text.title()}")
 
 
@@ -420,6 +419,8 @@ AUTHOR_SCRIPT_POINTS = 0.6  # under hold alone: people do write under a Latin ni
 
 def _main_script(text: str, at_least: int) -> str:
     """The script most letters of text are in (Japanese kana count as Han), or '' under `at_least` letters."""
+    if text.isascii():  # most comments: C loops only
+        return "LATIN" if sum(map(str.isalpha, text)) >= at_least else ""
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
