@@ -97,14 +97,16 @@ def _index_units(item: dict, projections: dict[str, tuple[str, set[str] | None]]
 
 
 def index_projections() -> dict[str, tuple[str, set[str] | None]]:
-    from chalicelib.storage import EMAIL_INDEX, PUBLIC_FIELDS, PUBLIC_INDEX, QUEUE_INDEX
+    """Each index's key prefix and the attributes its entries hold (None: all), from storage's schema."""
+    from chalicelib.storage import table_schema
 
-    keys = {"pk", "sk"}
-    return {
-        PUBLIC_INDEX: ("gsi1", keys | {"gsi1pk", "gsi1sk", *PUBLIC_FIELDS}),
-        QUEUE_INDEX: ("gsi2", None),
-        EMAIL_INDEX: ("gsi3", keys | {"gsi3pk", "gsi3sk"}),
-    }
+    out: dict[str, tuple[str, set[str] | None]] = {}
+    for index in table_schema()["GlobalSecondaryIndexes"]:
+        prefix = index["KeySchema"][0]["AttributeName"][: -len("pk")]
+        projection = index["Projection"]
+        kept = {"pk", "sk", f"{prefix}pk", f"{prefix}sk", *projection.get("NonKeyAttributes", [])}
+        out[index["IndexName"]] = (prefix, None if projection["ProjectionType"] == "ALL" else kept)
+    return out
 
 
 def measure(endpoint: str, secret_file: str, rounds: int) -> dict:

@@ -217,6 +217,7 @@ def key_pattern(pk: str) -> str:
     """A partition key with its ids and hashes named, so the same kind of key groups together."""
     pk = re.sub(r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "{id}", pk)
     pk = re.sub(r"#[0-9a-f]{16,}", "#{hash}", pk)
+    pk = re.sub(r"^(COUNTDUE#.*)#(?:\d+|deleted)$", r"\1#{change}", pk)
     pk = re.sub(r"^((?:QUEUE|COUNT)#.*)#\d+$", r"\1#{shard}", pk)
     return pk.replace(f"#{POST}", "#{post}").replace(f"#{common.SITE}", "#{site}")
 

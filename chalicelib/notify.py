@@ -9,6 +9,12 @@ A link (chalicelib/links.py) is `Keyring.sign("moderation-link", {s: site, c: id
 version makes it single-use: the first action moves the comment to version v+1, so any replay (or the
 other link of the same mail) finds a stale version and gets "already handled".
 
+The same handler settles post counts: a comment's transaction writes a COUNTDUE item instead of
+touching a COUNT shard (chalicelib/storage/dynamo.py `settle_count`), its request adds it to a shard
+right after, and the INSERT of the item here does the same when that request could not (it died, or
+its settle conflicted): exactly one of them wins, so counts end exact. TTL's deletions of spam and
+trash change no count (only approved comments count, and they never expire).
+
 Only an INSERT of a pending comment notifies. A MODIFY back to pending is a moderator's own `hold`
 (or a restore from trash): moderators already know about it, so a mail would be noise.
 
@@ -81,7 +87,7 @@ class Notifier:
         """Process a batch; returns the partial batch answer Lambda expects."""
         started = time.perf_counter()
         records = event.get("Records") if isinstance(event, dict) else None
-        tally = {"notified": 0, "batched": 0, "skipped": 0, "malformed": 0, "failed": 0}
+        tally = {"notified": 0, "batched": 0, "counted": 0, "skipped": 0, "malformed": 0, "failed": 0}
         failures: list[dict] = []
         batched: list[tuple[Any, dict]] = []  # (record, comment) bound for a digest window
         for record in records if isinstance(records, list) else []:
@@ -119,8 +125,11 @@ class Notifier:
         return {"batchItemFailures": failures}
 
     def handle_record(self, record: Any, batched: list | None = None) -> str:
-        """'notified', 'batched' (appended to `batched` for a digest) or 'skipped'; raises
+        """'notified', 'batched' (appended to `batched` for a digest), 'counted' or 'skipped'; raises
         MalformedRecordError or a passing error."""
+        due = _count_due(record)
+        if due is not None:  # usually settled by its own request already: then this is a no-op
+            return "counted" if self.store.settle_count(due) else "skipped"
         if self.mailer is not None:
             item = _new_image(record)
             if item is not None and self.mailer.handle_item(item) == "mailed":
@@ -229,6 +238,20 @@ def _new_image(record: Any) -> dict | None:
         isinstance(item.get(k), str) and item[k] for k in ("site", "pk")
     ):
         raise MalformedRecordError("item without site")
+    return item
+
+
+def _count_due(record: Any) -> dict | None:
+    """The COUNTDUE item an INSERT record carries (a count change to settle), else None."""
+    if not isinstance(record, dict) or record.get("eventName") != "INSERT":
+        return None
+    item = _new_image(record)
+    if item is None or item.get("sk") != "COUNTDUE":
+        return None
+    if not all(isinstance(item.get(k), str) and item[k] for k in ("pk", "site", "post_id")) or not isinstance(
+        item.get("delta"), int
+    ):
+        raise MalformedRecordError("COUNTDUE without site, post or delta")
     return item
 
 

@@ -26,6 +26,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 |                          |                                 |               | its comment's)                            |
 | approved count of a post | POST#{site}#{post} (before      | COUNT         | (read, never written now: the shards are) |
 |                          | shards; still summed)           |               |                                           |
+| count change to settle   | COUNTDUE#{site}#{id}#{version   | COUNTDUE      | (TTL: 2 days once `settled`; see below)   |
+|                          | or "deleted"}                   |               |                                           |
 | approved count, one shard| COUNT#{site}#{post}#{0-7}       | COUNT         | (the count is the sum of the shards)      |
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
@@ -61,7 +63,9 @@ Global secondary indexes, all sparse:
 - `public`: `gsi1pk` = POST#{site}#{post}, `gsi1sk` = id; only approved comments carry it. Projects the
   public fields only, so the index behind public pages never holds an email.
 - `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-7} (the shard from the id), `gsi2sk` = id; every comment.
-  Projects all. A status's queue is the newest-first merge of its 8 shards (`list_queue`).
+  Keys only (tables made before keep their whole-item projection; both are read alike). A status's
+  queue is the newest-first merge of its 8 shards (`list_queue`); the page's comments and their NET
+  items come in one BatchGetItem after.
 - `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
   guards, idempotent answers, trust records. Keys only: it serves erasure.
 
@@ -74,17 +78,20 @@ Global secondary indexes, all sparse:
 | idempotent replay                       | GetItem IDEM                                                |
 | public comments of a post, oldest first | Query `public` on gsi1pk, ascending                         |
 | counts of posts                         | BatchGetItem COUNT items (each post's 8 shards + the old one)|
-| moderation queue by status, newest first| Query `queue` on each shard's gsi2pk (ids before the cursor),|
-|                                         | descending, merged + BatchGetItem NET and                   |
-|                                         | the replies' parents                                        |
+| moderation queue by status, newest first| Query `queue` (keys) on each shard's gsi2pk (ids before the |
+|                                         | cursor), descending, merged + BatchGetItem of the page's    |
+|                                         | comments and NET, then the replies' parents                 |
 | tab counts (moderator page)             | Query `queue` on each shard, Select=COUNT, stops past 1,000 |
 | empty spam / trash                      | Query `queue` page by page, a delete transaction per comment|
 | discard trace: count one / last 7 days  | UpdateItem ADD on a random shard / BatchGetItem of 70 keys  |
 | one comment, full view                  | Query pk = COMMENT#{site}#{id} (COMMENT and NET items)      |
-| moderation action                       | TransactWriteItems: conditional Update on version + count,  |
+| moderation action                       | TransactWriteItems: conditional Update on version + COUNTDUE,|
 |                                         | trust, learned stats, the guard's and NET item's TTL,       |
 |                                         | spam memory (ADD marks on spam, taken back on ham)          |
-| delete                                  | TransactWriteItems: conditional Delete + count + NET + guard|
+| delete                                  | TransactWriteItems: conditional Delete + COUNTDUE + NET +   |
+|                                         | guard                                                       |
+| settle a count change (after the above, | TransactWriteItems: Update COUNTDUE (not yet settled) + ADD |
+| or from the stream handler)             | on a random COUNT shard                                     |
 | erase an email                          | Query `email` on gsi3pk, then a transaction per comment,    |
 |                                         | then DeleteItem of its legacy trust, flood and MEMORY E#    |
 | token check                             | GetItem TOKEN#{hash}                                        |
@@ -98,10 +105,18 @@ Global secondary indexes, all sparse:
 | export of a site / of one email         | Query `queue` per status / Query `email` + GetItem each     |
 
 Per-key rates at a viral post (1,000 comments/s, 100,000 views/s; `bench/hotkeys.py` measures them):
-every submission writes a queue index entry (~1.3 KB, 2 WCU): 2,000 WCU/s on one key would be twice a
-partition's limit, so the queue is sharded 8 ways by id (~300 WCU/s a shard with the approvals'
-moves). Approvals (~250/s) add to the post's count in their transaction (2 WCU): on 8 shards chosen
-at random that is ~60 WCU/s a shard, where one COUNT item took 500. Trust records have a partition
+every submission writes a queue index entry (keys only, ~100 B, 1 WCU; it was the whole ~1.3 KB item,
+2 WCU): 1,000-2,000 WCU/s on one key would be up to twice a partition's limit, so the queue is also
+sharded 8 ways by id (~150 WCU/s a shard with the approvals' moves). A change of a post's count (an approval, an unapproval, deleting an approved comment, an
+approved submission) is not in the comment's transaction: that writes a COUNTDUE item of its own key
+(no two transactions meet on it, where a shard in each made concurrent approvals conflict), and the
+request then settles it: one transaction marks it settled and ADDs its delta to one of 8 shards chosen
+at random (~250 approvals/s: ~60 WCU/s a shard, where one COUNT item took 500). When the request
+cannot (it died, the settle conflicted or was throttled), the stream handler settles it from the
+item's INSERT record (chalicelib/notify.py); only one of the two can mark it, so counts end exact.
+Spam and trash that TTL deletes were never counted (only approved comments are, and they carry no
+TTL), so their REMOVE records change nothing. The importer still ADDs to a shard in its own
+transactions (one per post per 20 comments, never concurrent on a viral post). Trust records have a partition
 each (`TRUST#...`): under `SITE#{site}` every submission's read and every approval's write landed on
 the site's one partition, beside its settings and LEARNED. LEARNED is read whole (65 keys, BatchGetItem)
 once per warm function a minute, not per comment; a spam/ham decision ADDs to the parts its ≤ 64 keys
@@ -148,6 +163,7 @@ from .schema import (
     LEARNED_PARTS,
     PUBLIC_FIELDS,
     PUBLIC_INDEX,
+    count_due_key,
     QUEUE_INDEX,
     QUEUE_SHARDS,
     TTL_ATTRIBUTE,
@@ -184,7 +200,7 @@ __all__ = [
     "PUBLIC_INDEX", "QUEUE_INDEX", "QUEUE_SHARDS", "TTL_ATTRIBUTE", "DynamoStore", "Effects", "EmailFlooded",
     "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "Lesson", "comment_from_item", "comment_id_of", "comment_item", "item_kind", "mail_cap_key", "mailed_key",
     "subscription_item", "subscription_key",
-    "comment_key", "count_key", "discards_key", "duplicate_key", "email_pk", "flood_key", "idempotency_key",
+    "comment_key", "count_due_key", "count_key", "discards_key", "duplicate_key", "email_pk", "flood_key", "idempotency_key",
     "learned_key", "learned_part", "learned_part_key", "marshal", "memory_key", "network_key", "notified_key",
     "origin_key", "post_meta_key", "public_pk", "queue_pk", "queue_shard", "site_key", "table_schema", "token_key",
     "token_name_key", "trust_item", "trust_key", "unmarshal",

@@ -185,6 +185,12 @@ def test_notify_policy_is_exactly_what_the_stream_handler_calls(template, notifi
     make_site(streamed_store)
     make_service(streamed_store, keyring, clock).submit("blog", comment_data(subscribe_comments="on"), ip="203.0.113.9")
     event = stream.event()
+    # A count change its request could not settle (chalicelib/notify.py): settled here, in a transaction.
+    from chalicelib.storage import count_due_key, marshal
+
+    due = {**count_due_key("blog", "01J0000000000000000000000A", "2"), "site": "blog", "post_id": "hello-world", "delta": 1}
+    streamed_store.client.put_item(TableName=streamed_store.table, Item=marshal(due))
+    event["Records"].append({"eventName": "INSERT", "dynamodb": {"NewImage": marshal(due), "SequenceNumber": "9" * 21}})
     calls = Calls(streamed_store.client)
     sent: list[str] = []
     notifier.mailer = ReplyMailer(streamed_store, keyring, lambda **mail: sent.append(mail["to"]), "https://x.example")
@@ -193,7 +199,8 @@ def test_notify_policy_is_exactly_what_the_stream_handler_calls(template, notifi
     calls.close()
     assert sent == ["ada@example.com"]  # the confirmation mail, once
     table_actions = set(_list(table_statement(template, "NotifyModeratorsRole")["Action"]))
-    # UpdateItem: the per-site daily cap of readers' mails (an ADD under a condition)
+    # UpdateItem: the per-site daily cap of readers' mails (an ADD under a condition), and settling a
+    # count (the COUNTDUE item marked, a COUNT shard added to, in one transaction)
     assert table_actions == calls.actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
     assert calls.tables == {streamed_store.table} and not calls.indexes
     # Besides the table: reading the stream (done by Lambda's poller with this role), nothing else.

@@ -45,7 +45,7 @@ def test_the_deployed_table_is_the_one_create_table_makes(template, moto_store):
     assert deployed == created
     assert set(deployed) == {"public", "queue", "email"}
     assert deployed["public"][1]["ProjectionType"] == "INCLUDE" and "email" not in deployed["public"][1]["NonKeyAttributes"]
-    assert deployed["queue"][1] == {"ProjectionType": "ALL"}
+    assert deployed["queue"][1] == {"ProjectionType": "KEYS_ONLY"}
     assert deployed["email"][1] == {"ProjectionType": "KEYS_ONLY"}
     ttl = moto_store.client.describe_time_to_live(TableName=moto_store.table)["TimeToLiveDescription"]
     assert props["TimeToLiveSpecification"] == {"Enabled": True, "AttributeName": ttl["AttributeName"]}
