@@ -8,6 +8,15 @@ repeats), so a 65 KB comment costs linear time.
 from __future__ import annotations
 
 import re
+from typing import Iterable
+
+
+def any_of(patterns: Iterable[re.Pattern]) -> re.Pattern:
+    """One pattern that matches where any of `patterns` does. Most comments match none of a list, and
+    one scan trying every alternative at each position costs a fraction of one scan per pattern, so
+    rules ask this first and run the list itself only on a hit (same answers, fewer passes)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
 
 # A phone number as support scams write it: 1-888-555-0123, +1 (800) 555 0123, 1 844 555 0123.
 PHONE = re.compile(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
@@ -65,6 +74,7 @@ SALES = tuple(
                            r"\bhack(?:er|ers)? for hire\b|\bspell ?caster\b|\blove spell\b"),
     )
 )
+ANY_SALES = any_of(pattern for _, pattern in SALES)
 
 # Template praise: phrases that fit any post (so a bot can leave them under every post). Alone they
 # are what readers say too; two or more with a link is the classic WordPress spam template.
@@ -88,6 +98,7 @@ FLATTERY = tuple(
         r"\bcontinue (?:your|the) (?:writing|good work)\b|\bwhy the (?:opposite|other) (?:specialists|experts)\b",
     )
 )
+ANY_FLATTERY = any_of(FLATTERY)
 
 # The outreach pitch: a marketer writing to the site owner, not a reader to the post.
 PITCH = tuple(
@@ -104,6 +115,7 @@ PITCH = tuple(
         r"\b(?:search|google) for:? [\w'’]+(?:'s)? tools?\b",
     )
 )
+ANY_PITCH = any_of(PITCH)
 
 # The first word of a search engine's or a platform's home page: a fake "website" in the URL field.
 FAKE_HOMEPAGES = frozenset(
@@ -130,7 +142,7 @@ PROMOTION = re.compile(
     r"contact (?:me|us)|call (?:me|us)|e-?mail me|dm me|message me|hit me up)\b"
     r"|\b(?:my|our) (?:new |own |first |latest )?(?:channel|profile|videos?|vids?|music|songs?|tracks?|album|beats|"
     r"mixtape|remix|app|game|shop|store|products?|services?|comment)\b"
-    r"|(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )\bcheck(?:ed|ing)? (?:out|(?:me|us|'?em|them|it|this) out|my|our)\b"
+    r"|\b(?=check)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )check(?:ed|ing)? (?:out|(?:me|us|'?em|them|it|this) out|my|our)\b"
     r"|\b(?:visit|follow) (?:my|our|me|us)\b|\bsearch (?:for )?[\"“']|\bsearch up\b|\blook (?:\w+ ){0,2}up\b|"
     r"\bthumbs up\b|\blike (?:this|my) (?:comment|video|pic|photo|page|post)\b|\blike please\b|"
     r"\b(?:please|pls|plz|see and) share\b|\bshare (?:this|my) (?:video|channel|page|link|song|music)\b|\bw w w\b|"

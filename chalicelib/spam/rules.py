@@ -106,7 +106,7 @@ SALES_WORDS = frozenset(
 _SOLICITATIONS = tuple(
     (label, re.compile(pattern))
     for label, pattern in (
-        ("check out my ...", r"(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi’ll )(?<!\bi )\b(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
+        ("check out my ...", r"\b(?=check)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi’ll )(?<!\bi )(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
                              r"pull request|pr|changes|fix|patch|results|notes|comment|answer|attempt|solution|understanding))|"
                              r"\bcheck (?:my|our) (?:channel|videos?|music|songs?|profile|page|playlist)\b"),
         ("watch my ...", r"\b(?:watch|see|hear|listen to|look at|view) (?:my|our) (?:new |latest |first )?"
@@ -124,6 +124,7 @@ _SOLICITATIONS = tuple(
         ("like this comment", r"\b(?:like|thumbs? up) (?:this|my) comment\b"),
     )
 )
+_ANY_SOLICITATION = phrases.any_of(pattern for _, pattern in _SOLICITATIONS)
 _REPEATS = re.compile(r"(\S)\1{9,}")
 
 
@@ -265,7 +266,7 @@ def author(c: Comment) -> Iterator[Reason]:
         shown = ", ".join(f"'{w}'" for w in sales[:3])
         yield Reason("author-sales-words", min(1.0 * len(sales), 2.5), f"the author name has sales words: {shown}")
     flat = " ".join(names)
-    sold = [label for label, pattern in phrases.SALES if pattern.search(flat)]
+    sold = [label for label, pattern in phrases.SALES if pattern.search(flat)] if phrases.ANY_SALES.search(flat) else []
     business = phrases.BUSINESS_NAME.search(flat)
     if sold or (business and not sales):
         shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'" if business else ""
@@ -303,7 +304,7 @@ def sales_terms(c: Comment) -> Iterator[Reason]:
     """What spam sells, in the text, the links or the URL field ('cheap-nfl-jerseys' reads as words)."""
     url_words = " ".join(words(c.submission.url[:2000])) + " " + " ".join(" ".join(words(link)) for link in c.prepared.links[:20])
     text = f"{c.flat_ends} {url_words}"
-    hits = [label for label, pattern in phrases.SALES if pattern.search(text)]
+    hits = [label for label, pattern in phrases.SALES if pattern.search(text)] if phrases.ANY_SALES.search(text) else []
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits[:3])
         points = SALES_POINTS * len(hits)
@@ -317,10 +318,10 @@ def templates(c: Comment) -> Iterator[Reason]:
     """Praise that fits any post, with a link (WordPress's classic spam), and the marketer's pitch."""
     text = c.flat_ends
     has_link = bool(c.submission.url.strip()) or bool(c.prepared.links)
-    praise = sum(1 for pattern in phrases.FLATTERY if pattern.search(text))
+    praise = sum(1 for pattern in phrases.FLATTERY if pattern.search(text)) if phrases.ANY_FLATTERY.search(text) else 0
     if praise >= 2 and has_link:
         yield Reason("flattery-template", min(FLATTERY_POINTS + 0.5 * (praise - 2), 3.0), f"{praise} template compliments that fit any post, with a link")
-    pitch = [m.group(0) for m in (pattern.search(text) for pattern in phrases.PITCH) if m]
+    pitch = [m.group(0) for m in (pattern.search(text) for pattern in phrases.PITCH) if m] if phrases.ANY_PITCH.search(text) else []
     if pitch:
         shown = ", ".join(f"'{p}'" for p in pitch[:3])
         yield Reason("pitch", min(PITCH_POINTS * len(pitch), PITCH_MAX), f"a sales pitch to the site owner: {shown}")
@@ -470,7 +471,7 @@ def repeats(c: Comment) -> Iterator[Reason]:
 
 def solicitation(c: Comment) -> Iterator[Reason]:
     text = c.flat_ends
-    hits = [label for label, pattern in _SOLICITATIONS if pattern.search(text)]
+    hits = [label for label, pattern in _SOLICITATIONS if pattern.search(text)] if _ANY_SOLICITATION.search(text) else []
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits)
         yield Reason("solicitation", min(SOLICITATION_POINTS + 1.0 * (len(hits) - 1), 5.0), f"asks readers to act for the author: {shown}")
