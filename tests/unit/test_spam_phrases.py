@@ -1,0 +1,33 @@
+"""The combined phrase patterns (phrases.any_of) say yes exactly when one of their list matches."""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.spam import phrases, rules
+
+LISTS = {
+    "sales": ([p for _, p in phrases.SALES], phrases.ANY_SALES),
+    "flattery": (list(phrases.FLATTERY), phrases.ANY_FLATTERY),
+    "pitch": (list(phrases.PITCH), phrases.ANY_PITCH),
+    "solicitation": ([p for _, p in rules._SOLICITATIONS], rules._ANY_SOLICITATION),
+}
+# Words the patterns are made of, so generated text hits them (and near-misses them) often.
+VOCAB = sorted({w for patterns, _ in LISTS.values() for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)})
+PIECES = st.sampled_from(VOCAB + ["i", "i'll", "going to", "my", "$", "$77,000", "123", "-", ".", "x", "4"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12), st.sampled_from(sorted(LISTS)), st.sampled_from([" ", "", "  "]))
+def test_combined_pattern_agrees_with_its_list(pieces, name, glue):
+    text = glue.join(pieces)
+    patterns, combined = LISTS[name]
+    assert bool(combined.search(text)) == any(p.search(text) for p in patterns)
+
+
+def test_combined_pattern_keeps_branches_inside_groups_and_classes():
+    combined = phrases.any_of([re.compile(r"\bab(?:c|d)|[|x]y"), re.compile(r"\bzz")])
+    assert combined.search("abd") and combined.search("|y") and combined.search("zz")
+    assert not combined.search("xab") and not combined.search("c") and not combined.search("d")
