@@ -169,7 +169,8 @@ BUSINESS_NAME = re.compile(
 # What a comment needs to promote anything when it has no link: a place to go, an act to do, a
 # thing to get, a way to make contact ("check out my channel", "search 'Dizzy X'", "free gift card",
 # "WhatsApp me"). A comment with none of these and no link, website or phone number sells nothing.
-PROMOTION = re.compile(
+# Through any_of: its alternatives share one leading \b.
+PROMOTION = any_of([re.compile(
     r"\b(?:channel|canal|subscrib(?!ing\b)\w*|subs|sub4sub|followers|videos?|youtube|you tube|songs?|music|lyrics|remix|"
     r"gameplay|click|watch|vote|views|likes|playlist|downloads?|money|cash|earn(?:ing)?|"
     r"prize|giveaway|winners?|price|prices|pricing|buy|sale|discount|promo|coupon|bonus|paypal|gift ?cards?|"
@@ -182,5 +183,5 @@ PROMOTION = re.compile(
     r"\bthumbs up\b|\blike (?:this|my) (?:comment|video|pic|photo|page|post)\b|\blike please\b|"
     r"\b(?:please|pls|plz|see and) share\b|\bshare (?:this|my) (?:video|channel|page|link|song|music)\b|\bw w w\b|"
     r"\b(?:raps?|rapper|producer|youtuber|gamer|gaming)\b"
-)
+)])
 EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[a-z]{2,24}\b")

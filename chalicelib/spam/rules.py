@@ -166,7 +166,7 @@ class Comment:
         text = f"{s.author[:200].lower()} {self.flat_ends}"
         return bool(
             s.url.strip() or self.prepared.links or phrases.PHONE.search(text)
-            or phrases.EMAIL_ADDRESS.search(text) or phrases.PROMOTION.search(text)
+            or ("@" in text and phrases.EMAIL_ADDRESS.search(text)) or phrases.PROMOTION.search(text)
         )
 
 
@@ -291,8 +291,8 @@ PITCH_MAX = 4.0
 
 def support_number(c: Comment) -> Iterator[Reason]:
     text = f"{c.submission.author[:200].lower()} {c.flat_ends}"
-    phone, support = phrases.PHONE.search(text), phrases.SUPPORT.search(text)
-    if phone and support:
+    support = phrases.SUPPORT.search(text)
+    if support and phrases.PHONE.search(text):  # the rarer words first: a phone search costs more
         brand = phrases.BRANDS.search(text)
         if brand:
             yield Reason("support-number", SUPPORT_NUMBER_POINTS, f"a phone number with '{support.group(0)}' for '{brand.group(0)}' (help-desk scam)")
