@@ -23,8 +23,14 @@ def test_reply_from_moderate_shows_with_its_badge(stack, open_page):
     item.wait_for()
     item.focus()
     page.keyboard.press("r")
+    box = page.get_by_label("Your reply to Curious Reader")
+    page.get_by_role("button", name="Publish reply").click()  # blank: refused beside the box, nothing sent
+    refused = item.locator(".mod-field-error")
+    refused.wait_for()
+    assert refused.inner_text().startswith("Not published: the text ")
+    assert box.get_attribute("aria-invalid") == "true"
     answer = f"Start with the knee hug. [{uuid.uuid4().hex[:8]}]"
-    page.get_by_label("Your reply to Curious Reader").fill(answer)
+    box.fill(answer)
     page.get_by_role("button", name="Publish reply").click()
     page.locator(".mod-item", has_text=answer).locator(".badge-moderator").wait_for()
     assert "published" in page.locator("#toast").inner_text()

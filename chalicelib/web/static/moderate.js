@@ -493,27 +493,26 @@
     if (next) next.focus();
   }
 
-  // ---- editing the text ----
-  function edit(li) {
-    const c = state.items[li.getAttribute("data-id")];
-    if (li.querySelector(".mod-edit")) return li.querySelector(".mod-edit textarea").focus();
-    const content = li.querySelector(".mod-content");
-    const form = el("form", "mod-edit");
-    const label = form.appendChild(el("label", "visually-hidden", "Text of the comment by " + c.author));
+  // ---- a text form under a comment: editing it, or the site's reply ----
+  // One builder for both: a labelled textarea, a field error the screen reader hears, Save/Cancel,
+  // Escape closes, Ctrl/Cmd+Enter submits. `submit(text, refuse)` sends; `refuse(message)` shows why not.
+  function textForm(li, { kind, label, value, rows, button, onClose, submit }) {
+    const form = el("form", kind === "edit" ? "mod-edit" : "mod-edit mod-reply");
+    const caption = form.appendChild(el("label", kind === "edit" ? "visually-hidden" : "", label));
     const area = form.appendChild(el("textarea"));
-    area.id = label.htmlFor = "edit-" + c.id;
-    area.value = c.content;
-    area.rows = Math.min(12, Math.max(3, c.content.split("\n").length + 1));
+    area.id = caption.htmlFor = kind + "-" + li.getAttribute("data-id");
+    area.value = value;
+    area.rows = rows;
     const error = form.appendChild(el("p", "mod-field-error"));
-    error.id = "edit-" + c.id + "-error";
+    error.id = area.id + "-error";
     error.hidden = true;
     const buttons = form.appendChild(el("div", "actions"));
-    buttons.appendChild(el("button", "act act-approve", "Save")).type = "submit";
+    buttons.appendChild(el("button", "act act-approve", button)).type = "submit";
     const cancel = buttons.appendChild(el("button", "act", "Cancel"));
     cancel.type = "button";
     const close = () => {
       form.remove();
-      content.hidden = false;
+      if (onClose) onClose();
       li.focus();
     };
     cancel.addEventListener("click", close);
@@ -521,68 +520,63 @@
       if (e.key === "Escape") close();
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
     });
+    const refuse = (message) => {
+      error.textContent = message;
+      error.hidden = false;
+      area.setAttribute("aria-invalid", "true");
+      area.setAttribute("aria-describedby", error.id);
+      area.focus();
+    };
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      send(c, "edit", area.value).then((res) => {
+      submit(area.value, refuse, form);
+    });
+    return { form, area };
+  }
+
+  function edit(li) {
+    const c = state.items[li.getAttribute("data-id")];
+    if (li.querySelector(".mod-edit")) return li.querySelector(".mod-edit textarea").focus();
+    const content = li.querySelector(".mod-content");
+    const { form, area } = textForm(li, {
+      kind: "edit",
+      label: "Text of the comment by " + c.author,
+      value: c.content,
+      rows: Math.min(12, Math.max(3, c.content.split("\n").length + 1)),
+      button: "Save",
+      onClose: () => { content.hidden = false; },
+      submit: (text, refuse) => send(c, "edit", text).then((res) => {
         if (res.r.status === 422 && res.body.fields && res.body.fields.content) {
-          error.textContent = "Not saved: the text " + res.body.fields.content + ".";
-          error.hidden = false;
-          area.setAttribute("aria-invalid", "true");
-          area.setAttribute("aria-describedby", error.id);
-          area.focus();
-          return;
+          return refuse("Not saved: the text " + res.body.fields.content + ".");
         }
         settle(li, c, "edit", res);
-      }).catch(() => {});
+      }).catch(() => {}),
     });
     content.hidden = true;
     content.after(form);
     area.focus();
   }
 
-  // ---- the site's reply: published at once under the token's name ----
   function reply(li) {
     const c = state.items[li.getAttribute("data-id")];
     if (li.querySelector(".mod-reply")) return li.querySelector(".mod-reply textarea").focus();
-    const form = el("form", "mod-edit mod-reply");
-    const label = form.appendChild(el("label", "", "Your reply to " + c.author + " (published at once, as the site's)"));
-    const area = form.appendChild(el("textarea"));
-    area.id = label.htmlFor = "reply-" + c.id;
-    area.rows = 4;
-    const error = form.appendChild(el("p", "mod-field-error"));
-    error.id = "reply-" + c.id + "-error";
-    error.hidden = true;
-    const buttons = form.appendChild(el("div", "actions"));
-    buttons.appendChild(el("button", "act act-approve", "Publish reply")).type = "submit";
-    const cancel = buttons.appendChild(el("button", "act", "Cancel"));
-    cancel.type = "button";
-    const close = () => {
-      form.remove();
-      li.focus();
-    };
-    cancel.addEventListener("click", close);
-    area.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") close();
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
-    });
-    form.addEventListener("submit", (e) => {
-      e.preventDefault();
-      api("POST", "comments/" + encodeURIComponent(c.id) + "/reply", { content: area.value }).then((res) => {
+    const { form, area } = textForm(li, {
+      kind: "reply",
+      label: "Your reply to " + c.author + " (published at once, as the site's)",
+      value: "",
+      rows: 4,
+      button: "Publish reply",
+      submit: (text, refuse, own) => api("POST", "comments/" + encodeURIComponent(c.id) + "/reply", { content: text }).then((res) => {
         if (!res.r.ok) {
           const fields = res.body.fields || {};
-          error.textContent = "Not published: " + (fields.content ? "the text " + fields.content : fields.parent_id || failure(res)) + ".";
-          error.hidden = false;
-          area.setAttribute("aria-invalid", "true");
-          area.setAttribute("aria-describedby", error.id);
-          area.focus();
-          return;
+          return refuse("Not published: " + (fields.content ? "the text " + fields.content : fields.parent_id || failure(res)) + ".");
         }
-        form.remove();
+        own.remove();
         announce("Reply to " + c.author + " published.");
         offer("Reply to " + c.author + " published.", null);
         if (state.status === "approved") show(res.body);
         loadStats();
-      }).catch(() => {});
+      }).catch(() => {}),
     });
     li.querySelector(".mod-actions").after(form);
     area.focus();
