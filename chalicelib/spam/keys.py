@@ -37,6 +37,9 @@ FIELDS = ("author", "email", "url", "content", "content without tags", "ip", "us
 PREFIX = 4
 
 
+_Group = tuple[int, tuple[int, ...], dict[str, tuple[int, ...]], frozenset[str]]
+
+
 @dataclass(frozen=True)
 class KeyMatch:
     key: str
@@ -54,7 +57,7 @@ class KeyMatcher:
             if group:
                 automaton.add_word(group.split("\t", 1)[0][:PREFIX], group)
         self._drop = drop
-        self._groups: dict[str, tuple[int, tuple[int, ...], frozenset[str]]] = {}
+        self._groups: dict[str, _Group] = {}
         self._automaton: ahocorasick.Automaton | None = None
         if len(automaton):
             automaton.make_automaton()
@@ -65,7 +68,7 @@ class KeyMatcher:
         """How many keys it matches (reads every group: for tests and tools, not requests)."""
         if self._automaton is None:
             return 0
-        return sum(len(self._group(line)[2]) for line in self._automaton.values())
+        return sum(len(self._group(line)[3]) for line in self._automaton.values())
 
     def find(self, text: str) -> list[str]:
         """Distinct keys that occur in text (case-insensitive), in order of first occurrence (by where
@@ -75,18 +78,27 @@ class KeyMatcher:
         text = text.lower()
         found: dict[str, tuple[int, int]] = {}
         for end, line in self._automaton.iter(text):
-            prefix, lengths, keys = self._groups.get(line) or self._group(line)
+            prefix, short, by_next, keys = self._groups.get(line) or self._group(line)
             start = end - prefix + 1
-            for length in lengths:
+            for length in (*short, *by_next.get(text[end + 1 : end + 1 + PREFIX], ())) if by_next else short:
                 key = text[start : start + length]
                 if key in keys and key not in found:
                     found[key] = (start + length, -length)
         return sorted(found, key=found.__getitem__)
 
-    def _group(self, line: str) -> tuple[int, tuple[int, ...], frozenset[str]]:
-        """A group's prefix length, its keys' lengths and its keys, read on its first hit."""
+    def _group(self, line: str) -> _Group:
+        """A group's prefix length, the lengths of its keys up to two prefixes long, the lengths of
+        the longer ones by their next PREFIX characters, and its keys; read on the group's first hit.
+        Common prefixes ('the ', 'your') begin keys of dozens of lengths: looking up the next
+        characters first tries only the few that can fit the text there."""
         keys = frozenset(line.split("\t")) - self._drop
-        parsed = (len(line.split("\t", 1)[0][:PREFIX]), tuple(sorted({len(k) for k in keys})), keys)
+        prefix = len(line.split("\t", 1)[0][:PREFIX])
+        by_next: dict[str, set[int]] = {}
+        for key in keys:
+            if len(key) >= prefix + PREFIX:
+                by_next.setdefault(key[prefix : prefix + PREFIX], set()).add(len(key))
+        short = tuple(sorted({len(k) for k in keys if len(k) < prefix + PREFIX}))
+        parsed = (prefix, short, {n: tuple(sorted(lengths)) for n, lengths in by_next.items()}, keys)
         self._groups[line] = parsed
         return parsed
 
