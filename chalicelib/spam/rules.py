@@ -128,6 +128,35 @@ _ANY_SOLICITATION = phrases.any_of(pattern for _, pattern in _SOLICITATIONS)
 _REPEATS = re.compile(r"(\S)\1{9,}")
 
 
+# Self-promotion: what creators and marketers write under someone else's video or post to get
+# subscribers, likes, views or money (YouTube's spam policy and the TubeSpam paper name these kinds).
+# A cue alone may hold a comment and the family is capped under spam: it blocks only with another
+# family agreeing, in practice the classifier (a confident one plus a 1.5 cue passes 5 even with a
+# valid form token). Cues are general, not one campaign's; docs/spam.md says which were tuned.
+PROMOTION_MAX = 3.0
+_NOT_A_FEED = r"(?! (?:to )?(?:the |this |your |our )?(?:comments?|feed|rss|newsletter|replies|updates|notifications|mailing|thread|post|blog|list)\b)"
+_PROMOTION = tuple(
+    (label, points, re.compile(pattern))
+    for label, points, pattern in (
+        ("asks for subscribers", 1.5,
+         r"\b(?:subscri(?!bing\b|bers?\b|bed\b|ptions?\b)\w*|suscri\w*|subcri\w*|sucscri\w*|subscirbe|subsribe|(?:get|reach|\d+) subs)\b"
+         + _NOT_A_FEED),
+        ("talks of subscribers", 0.6, r"\bsubscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED),
+        ("check it out", 1.5, r"(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )\b(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"),
+        ("look it up", 0.6, r"\b(?:look|search) (?:me |him |her |us |them |it )?up\b|\b(?:search(?: for)?|type in|google|look up) [\"“']"),
+        ("my media", 1.5, r"\bmy (?:new |own |first |latest |last |official )?(?:youtube |yt |music )?(?:channel|videos?|vids?|vlogs?|music|songs?|covers?|raps?|band|album|mixtape|"
+                          r"ep|tracks?|beats?|remix(?:es)?|playlist|instagram|insta|ig|twitter|facebook|fb page|tiktok|soundcloud|spotify|twitch|stream|art|artwork|designs?|app|game|book|ebook|shop|store)\b"),
+        ("introduces a creator", 1.5, r"\bi(?:'m| am|m) (?:a |an )?(?:\w+ )?(?:rapper|singer|youtuber|you tuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|remixer|streamer)\b|"
+                                      r"\bi (?:make|upload|post|do|create|sing|produce) (?:\w+ )?(?:covers|videos|vids|vlogs|music|beats|remixes|raps|songs)\b|\bi (?:upload|rap|sing)\b|\bsmall (?:youtuber|channel|artist)\b"),
+        ("asks for likes", 0.6, r"\b(?:thumbs? up|give (?:it|this|me|us) a (?:like|thumb)|like this (?:comment|pic|picture|photo|video|post|page)|like (?:and|&|n) (?:share|subscribe|comment)|"
+                                r"share (?:and|&) like|(?:please|pls|plz) like|like (?:please|pls|plz)\b|vote for (?:me|my|our|us)|please vote|like my \w+)"),
+        ("offers money or prizes", 1.0, r"\b(?:giveaway|give away|win (?:a|an|free|\$|\d)|get paid|earn (?:\$|money|cash|\d)|make (?:\$|\d)|"
+                                        r"free (?:gift|iphone|money|followers|subscribers|views|likes|robux|gems|coins|gift ?cards?)|per (?:day|hour|week) from home)"),
+        ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b"),
+    )
+)
+
+
 @dataclass(frozen=True)
 class Comment:
     """A submission with derived text computed once and shared by all rules."""
@@ -477,6 +506,29 @@ def solicitation(c: Comment) -> Iterator[Reason]:
         yield Reason("solicitation", min(SOLICITATION_POINTS + 1.0 * (len(hits) - 1), 5.0), f"asks readers to act for the author: {shown}")
 
 
+# Where a link leads, when that is a place to give, buy, join or follow: a fundraiser, a store
+# listing, an app, a referral code, a profile or page on a social or music site.
+PROMOTED_LINK_POINTS = 1.0
+_PROMOTED_LINK = re.compile(
+    r"gofundme\.|indiegogo\.|kickstarter\.|patreon\.|paypal\.me|ebay\.[a-z.]+/itm|amazon\.[a-z.]+/(?:[^/\s]+/)?dp/|"
+    r"play\.google\.com/store|itunes\.apple\.com|apps\.apple\.com|[?&/](?:ref|r|refer|referral|invite|aff|affiliate)[=/]|"
+    r"facebook\.com/(?:pages|profile\.php|groups)|(?:instagram|twitter|tiktok|soundcloud|reverbnation|bandcamp|twitch|"
+    r"spotify|vk|ask|tumblr)\.(?:com|tv|fm)/[a-z0-9_.-]{3}"
+)
+
+
+def promotion(c: Comment) -> Iterator[Reason]:
+    """Self-promotion cues (see _PROMOTION) and links to promoted places (_PROMOTED_LINK): one family
+    with `solicitation`, so asking twice is not two kinds of evidence."""
+    text = c.flat_ends
+    hits = [(label, points) for label, points, pattern in _PROMOTION if pattern.search(text)]
+    if any(_PROMOTED_LINK.search(link.lower()) for link in c.prepared.links[:20]):
+        hits.append(("links to a fundraiser, store, app, referral or profile", PROMOTED_LINK_POINTS))
+    if hits:
+        shown = ", ".join(label for label, _ in hits)
+        yield Reason("self-promotion", round(min(sum(p for _, p in hits), PROMOTION_MAX), 2), f"promotes its author: {shown}")
+
+
 def site_keys(c: Comment) -> Iterator[Reason]:
     """The site's own lists, WordPress semantics: disallowed -> spam, moderation -> hold."""
     thresholds = c.site.thresholds
@@ -620,7 +672,7 @@ def site_learned(c: Comment) -> Iterator[Reason]:
 # In the order a moderator reads them: how it arrived, what it links, who sent it, what it says.
 RULES: tuple[Rule, ...] = (
     form_token, links, link_markup, shorteners, author, url_field, disposable_email,
-    site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, gibberish,
+    site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, promotion, gibberish,
     scripts, author_script, shouting, repeats, classifier, site_learned,
 )
 # Hard evidence: each alone may block (`spam`/`discard`). Every other rule is a soft signal: a block
@@ -644,6 +696,7 @@ _FAMILIES = {
     "author-script": "script", "unexpected-script": "script",
     "random-text": "gibberish", "filler-text": "gibberish",
     "memory-ip": "memory", "memory-common-domain": "memory",
+    "self-promotion": "solicitation",
     "form-token-expired": "form", "too-fast": "form", "form-token-missing": "form",
 }
 

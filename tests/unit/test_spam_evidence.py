@@ -14,7 +14,8 @@ SOFT_RULES = sorted(
     {"classifier", "community-list", "solicitation", "links", "html-links", "bbcode-links", "url-shortener",
      "author-is-link", "author-long", "author-sales-words", "memory-ip", "memory-common-domain", "too-fast",
      "form-token-expired", "form-token-missing", "site-learned", "all-caps", "disposable-email", "moderation-key",
-     "url-redirector", "seo-anchor", "url-repeated", "author-script", "unexpected-script", "author-keywords", "sales-terms"}
+     "url-redirector", "seo-anchor", "url-repeated", "author-script", "unexpected-script", "author-keywords", "sales-terms",
+     "self-promotion"}
 )
 reasons = st.lists(
     st.builds(

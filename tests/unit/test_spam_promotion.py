@@ -1,0 +1,70 @@
+"""Self-promotion cues: weak alone (held at most), a block only with the classifier agreeing."""
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.spam import Submission, classifier, evaluate, keys
+from chalicelib.spam.classifier import Model
+from chalicelib.spam.rules import PROMOTION_MAX, Thresholds, decide, Reason
+
+PROMOTION = "hey guys, I'm a small youtuber and I make covers, check out my channel and subscribe!"
+
+
+def _sure_model(log_odds: float) -> Model:
+    """A classifier that says the same of every text (no weights, only a bias)."""
+    return Model(log_odds, {}, {})
+
+
+@pytest.fixture
+def judged_by():
+    """Score with a made-up classifier and no community list; the shipped ones come back after."""
+    def use(model):
+        classifier.use_model(model)
+        keys.use_default_matcher(keys.KeyMatcher(()))
+    yield use
+    classifier.reset_shipped_model()
+    keys.use_default_matcher(None)
+
+
+def _rules(verdict):
+    return {r.rule: r.score for r in verdict.reasons}
+
+
+def test_promotion_alone_is_held_for_a_moderator_never_blocked(judged_by):
+    judged_by(None)
+    verdict = evaluate(Submission(content=PROMOTION))
+    assert verdict.decision == "hold", verdict
+    assert 0 < _rules(verdict)["self-promotion"] <= PROMOTION_MAX
+
+
+def test_a_confident_classifier_with_promotion_blocks_and_either_alone_does_not(judged_by):
+    judged_by(_sure_model(4.0))  # P(spam) = 0.98
+    assert evaluate(Submission(content=PROMOTION)).decision == "spam"
+    assert evaluate(Submission(content="This song brings back so many memories of my dad")).decision == "hold"
+    judged_by(_sure_model(-3.0))  # reads like an ordinary comment
+    assert evaluate(Submission(content=PROMOTION)).decision == "hold"
+
+
+@pytest.mark.parametrize("text", [
+    "How do I subscribe to the comments on this post?",
+    "I subscribed to the RSS feed, thanks",
+    "Check the docs for the second option",
+    "I added Staticman to my blog and my own site, and it works",
+    "My son loves this song",
+])
+def test_ordinary_comments_have_no_promotion_cue(judged_by, text):
+    judged_by(None)
+    assert "self-promotion" not in _rules(evaluate(Submission(content=text)))
+
+
+def test_promotion_and_solicitation_are_one_kind_of_evidence():
+    found = [Reason("solicitation", 5.0, "x"), Reason("self-promotion", 3.0, "y")]
+    decision, note = decide(8.0, found, Thresholds())
+    assert decision == "hold" and note is not None
+
+
+def test_the_shipped_engine_blocks_typical_video_spam_and_publishes_thanks():
+    spam = evaluate(Submission(author="DJ Kev", content="Hey everyone! Check out my channel, I make beats. Please subscribe http://www.kevbeats-music.com"))
+    assert spam.decision == "spam", spam
+    thanks = evaluate(Submission(author="Ana", content="Thank you, it works for me!"))
+    assert thanks.decision == "approve", thanks
