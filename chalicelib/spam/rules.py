@@ -449,8 +449,10 @@ AUTHOR_SCRIPT_POINTS = 0.6  # under hold alone: people do write under a Latin ni
 
 def _main_script(text: str, at_least: int) -> str:
     """The script most letters of text are in (Japanese kana count as Han), or '' under `at_least` letters."""
-    if text.isascii():  # most comments: C loops only
-        return "LATIN" if sum(map(str.isalpha, text)) >= at_least else ""
+    letters = sum(map(str.isalpha, text))
+    # Most comments: every letter is ASCII (curly quotes and dashes are no letters), so C loops only.
+    if text.isascii() or letters == sum(map(str.isalpha, text.encode("ascii", "ignore").decode("ascii"))):
+        return "LATIN" if letters >= at_least else ""
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():

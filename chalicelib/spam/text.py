@@ -26,6 +26,11 @@ _BARE_DOMAIN = re.compile(
     r"(?<![\w.@/-])(?:[a-z0-9-]{1,63}\.){1,4}(?:" + _TLDS + r")\b(?!\.\w)(?:/[^\s<>\"']{0,200})?", re.I
 )
 _SPACED_DOMAIN = re.compile(r"(?<![\w.-])([a-z0-9-]{2,63})\s{1,3}\.\s{1,3}(com|net|org)\b", re.I)
+# What each link pattern cannot match without: most comments lack them, and these scan at C speed
+# (a literal to look for) where the patterns above try every position.
+_SCHEME_HINT = re.compile(r"://|www\.", re.I)
+_DOT_TLD = re.compile(r"\.(?:" + _TLDS + r")\b", re.I)
+_SPACED_DOT = re.compile(r"\s\.\s")
 _TRAILING_PUNCT = ".,;:!?)]}'\"*"
 _WORD = re.compile(r"\w+")
 
@@ -69,14 +74,17 @@ def find_links(text: str) -> list[str]:
     """Distinct links in visible text, in order: scheme/www URLs, bare domains, spaced domains."""
     found: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
-    for match in _SCHEME_URL.finditer(text):
-        _add_link(found, match.group(0))
-        spans.append(match.span())
-    for match in _BARE_DOMAIN.finditer(text):
-        if not _inside(match.start(), spans):
+    if _SCHEME_HINT.search(text):
+        for match in _SCHEME_URL.finditer(text):
             _add_link(found, match.group(0))
-    for match in _SPACED_DOMAIN.finditer(text):
-        _add_link(found, f"{match.group(1)}.{match.group(2)}")
+            spans.append(match.span())
+    if _DOT_TLD.search(text):
+        for match in _BARE_DOMAIN.finditer(text):
+            if not _inside(match.start(), spans):
+                _add_link(found, match.group(0))
+    if _SPACED_DOT.search(text):
+        for match in _SPACED_DOMAIN.finditer(text):
+            _add_link(found, f"{match.group(1)}.{match.group(2)}")
     return list(found.values())
 
 
