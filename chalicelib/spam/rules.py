@@ -142,7 +142,7 @@ _PROMOTION = tuple(
          r"\b(?:subscri(?!bing\b|bers?\b|bed\b|ptions?\b)\w*|suscri\w*|subcri\w*|sucscri\w*|subscirbe|subsribe|(?:get|reach|\d+) subs)\b"
          + _NOT_A_FEED),
         ("talks of subscribers", 0.6, r"\bsubscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED),
-        ("check it out", 1.5, r"(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )\b(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"),
+        ("check it out", 1.5, r"\b(?=ch)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"),
         ("look it up", 0.6, r"\b(?:look|search) (?:me |him |her |us |them |it )?up\b|\b(?:search(?: for)?|type in|google|look up) [\"“']"),
         ("my media", 1.5, r"\bmy (?:new |own |first |latest |last |official )?(?:youtube |yt |music )?(?:channel|videos?|vids?|vlogs?|music|songs?|covers?|raps?|band|album|mixtape|"
                           r"ep|tracks?|beats?|remix(?:es)?|playlist|instagram|insta|ig|twitter|facebook|fb page|tiktok|soundcloud|spotify|twitch|stream|art|artwork|designs?|app|game|book|ebook|shop|store)\b"),
@@ -155,6 +155,8 @@ _PROMOTION = tuple(
         ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b"),
     )
 )
+
+_ANY_PROMOTION = phrases.any_of(pattern for _, _, pattern in _PROMOTION)
 
 
 @dataclass(frozen=True)
@@ -523,7 +525,7 @@ def promotion(c: Comment) -> Iterator[Reason]:
     """Self-promotion cues (see _PROMOTION) and links to promoted places (_PROMOTED_LINK): one family
     with `solicitation`, so asking twice is not two kinds of evidence."""
     text = c.flat_ends
-    hits = [(label, points) for label, points, pattern in _PROMOTION if pattern.search(text)]
+    hits = [(label, points) for label, points, pattern in _PROMOTION if pattern.search(text)] if _ANY_PROMOTION.search(text) else []
     if any(_PROMOTED_LINK.search(link.lower()) for link in c.prepared.links[:20]):
         hits.append(("links to a fundraiser, store, app, referral or profile", PROMOTED_LINK_POINTS))
     if hits:

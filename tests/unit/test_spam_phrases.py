@@ -13,6 +13,7 @@ LISTS = {
     "flattery": (list(phrases.FLATTERY), phrases.ANY_FLATTERY),
     "pitch": (list(phrases.PITCH), phrases.ANY_PITCH),
     "solicitation": ([p for _, p in rules._SOLICITATIONS], rules._ANY_SOLICITATION),
+    "self-promotion": ([p for _, _, p in rules._PROMOTION], rules._ANY_PROMOTION),
 }
 # Words the patterns are made of, so generated text hits them (and near-misses them) often.
 VOCAB = sorted({w for patterns, _ in LISTS.values() for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)})
