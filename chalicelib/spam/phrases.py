@@ -11,7 +11,24 @@ import re
 from typing import Iterable
 
 
-def any_of(patterns: Iterable[re.Pattern]) -> re.Pattern:
+class Phrase:
+    """A pattern compiled on its first search. A list's own patterns run only after its any_of
+    pattern hit, so in a short-lived (Lambda) process most never compile: the combined patterns
+    cost no cold start beyond what compiling each list did."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def search(self, text: str) -> re.Match | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled.search(text)
+
+
+def any_of(patterns: Iterable[re.Pattern | Phrase]) -> re.Pattern:
     """One pattern that matches where any of `patterns` does. Most comments match none of a list, so
     rules ask this first and run the list itself only on a hit (same answers, fewer passes). The
     alternatives that begin at a word boundary share one leading `\\b`: the regex engine then gives
@@ -72,7 +89,7 @@ BRANDS = re.compile(
 MONEY_SCAM = "crypto / money"
 # What blog spam sells, as its anchors and keyword names say it. Each entry is one label.
 SALES = tuple(
-    (label, re.compile(pattern))
+    (label, Phrase(pattern))
     for label, pattern in (
         ("training in <city>", r"\b(?:training|course|courses|classes|coaching|institute|academy|certification)"
                                r" (?:in|at|near) (?:chennai|bangalore|bengaluru|hyderabad|pune|mumbai|delhi|noida|"
@@ -114,7 +131,7 @@ ANY_SALES = any_of(pattern for _, pattern in SALES)
 # Template praise: phrases that fit any post (so a bot can leave them under every post). Alone they
 # are what readers say too; two or more with a link is the classic WordPress spam template.
 FLATTERY = tuple(
-    re.compile(pattern)
+    Phrase(pattern)
     for pattern in (
         r"\b(?:great|nice|good|awesome|excellent|wonderful|fantastic|superb|useful|informative|valuable|impressive|fastidious)"
         r" (?:post|article|blog|site|website|web site|webpage|write ?up|information|info|content|read|piece of writing|paragraph)\b",
@@ -137,7 +154,7 @@ ANY_FLATTERY = any_of(FLATTERY)
 
 # The outreach pitch: a marketer writing to the site owner, not a reader to the post.
 PITCH = tuple(
-    re.compile(pattern)
+    Phrase(pattern)
     for pattern in (
         r"\b(?:more|targeted|free|real|organic) (?:visitors|traffic|leads|customers|sales|hits|likes|followers)\b",
         r"\b(?:first|top) page (?:of|on) google\b|\brank(?:ing)? (?:higher|#?1|first|on google)\b|\bsearch engine"
@@ -170,7 +187,7 @@ BUSINESS_NAME = re.compile(
 # thing to get, a way to make contact ("check out my channel", "search 'Dizzy X'", "free gift card",
 # "WhatsApp me"). A comment with none of these and no link, website or phone number sells nothing.
 # Through any_of: its alternatives share one leading \b.
-PROMOTION = any_of([re.compile(
+PROMOTION = any_of([Phrase(
     r"\b(?:channel|canal|subscrib(?!ing\b)\w*|subs|sub4sub|followers|videos?|youtube|you tube|songs?|music|lyrics|remix|"
     r"gameplay|click|watch|vote|views|likes|playlist|downloads?|money|cash|earn(?:ing)?|"
     r"prize|giveaway|winners?|price|prices|pricing|buy|sale|discount|promo|coupon|bonus|paypal|gift ?cards?|"

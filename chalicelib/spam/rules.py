@@ -104,7 +104,7 @@ SALES_WORDS = frozenset(
 )
 
 _SOLICITATIONS = tuple(
-    (label, re.compile(pattern))
+    (label, phrases.Phrase(pattern))
     for label, pattern in (
         ("check out my ...", r"\b(?=check)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi’ll )(?<!\bi )(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
                              r"pull request|pr|changes|fix|patch|results|notes|comment|answer|attempt|solution|understanding))|"
@@ -136,7 +136,7 @@ _REPEATS = re.compile(r"(\S)\1{9,}")
 PROMOTION_MAX = 3.0
 _NOT_A_FEED = r"(?! (?:to )?(?:the |this |your |our )?(?:comments?|feed|rss|newsletter|replies|updates|notifications|mailing|thread|post|blog|list)\b)"
 _PROMOTION = tuple(
-    (label, points, re.compile(pattern))
+    (label, points, phrases.Phrase(pattern))
     for label, points, pattern in (
         ("asks for subscribers", 1.5,
          r"\b(?:subscri(?!bing\b|bers?\b|bed\b|ptions?\b)\w*|suscri\w*|subcri\w*|sucscri\w*|subscirbe|subsribe|(?:get|reach|\d+) subs)\b"
