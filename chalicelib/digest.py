@@ -18,7 +18,7 @@ its id in the claimed window and stops. The claim is a lease: a sender that dies
 lets the next run send after LEASE seconds, so a crash between the publish and `sent_at` can repeat
 one digest, never lose one (as notify.py's markers).
 
-Items (storage.py's table of items):
+Items (chalicelib/storage's table of items; their keys are in storage/schema.py):
 - `DIGEST#{site}#{window start}` / `DIGEST`: `ids` (string set, at most MAX_LISTED), `more` (how many
   arrived once it was full), `claimed_until`, `sent_at`; TTL 2 days (longer than the stream's 24 h).
   Written by the stream handler once per batch of records per site (one UpdateItem for up to 25
@@ -31,9 +31,12 @@ Items (storage.py's table of items):
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .logs import log_event
+
+if TYPE_CHECKING:
+    from .storage import DynamoStore
 
 DEFAULT_MINUTES = 30  # Site.digest_minutes: a window's length; 0 sends a mail per comment at once
 DEFAULT_AFTER = 5  # Site.digest_after: a closed window with more comments than this still pending is one digest
@@ -46,19 +49,7 @@ MAX_HOPS = 50  # claimed windows a late record walks past before it joins the cu
 DIGEST_ROUTE = "schedule:send_digests"
 
 
-# ---- keys ---------------------------------------------------------------------------------------------
-def window_key(site: str, start: int) -> dict:
-    return {"pk": f"DIGEST#{site}#{start}", "sk": "DIGEST"}
-
-
-def due_key(site: str, start: int, end: int) -> dict:
-    return {"pk": f"DIGESTDUE#{_hour(end)}", "sk": f"{end:010d}#{site}#{start}"}
-
-
-def _hour(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H", time.gmtime(epoch))
-
-
+# ---- windows --------------------------------------------------------------------------------------
 def window_start(epoch: float, minutes: int) -> int:
     """Windows are aligned on multiples of the site's N minutes (UTC epoch), so every handler agrees."""
     size = minutes * 60
@@ -74,11 +65,11 @@ def created_epoch(comment: dict, fallback: float) -> float:
         return fallback
 
 
-# ---- the store's part ---------------------------------------------------------------------------------
 class Windows:
-    """DIGEST and DIGESTDUE items on the store's table."""
+    """A store's digest windows: which window an id joins (the next one past a claimed window), and the
+    DUE mark each window gets once per warm handler."""
 
-    def __init__(self, store: Any):
+    def __init__(self, store: DynamoStore):
         self.store = store
         self._due_written: set[tuple[str, int]] = set()  # (site, start) whose DUE item this handler put
 
@@ -103,7 +94,7 @@ class Windows:
             listed = item.get("ids") or set()
             waiting = [i for i in waiting if i not in listed]
             if outcome == "full" and waiting:
-                if self._count_more(site, start, len(waiting)):
+                if self.store.count_digest_overflow(site, start, len(waiting)):  # False: claimed meanwhile
                     return
             start += size
             hops += 1
@@ -113,127 +104,32 @@ class Windows:
             return
         if len(self._due_written) > 10_000:  # a warm handler of many sites over days: forget old windows
             self._due_written.clear()
-        from .storage import marshal
-
-        item = {**due_key(site, start, end), "site": site, "start": start, "expires_at": int(now) + WINDOW_TTL}
-        self.store._call("put_item", TableName=self.store.table, Item=marshal(item))
+        self.store.put_digest_due(site, start, end, int(now) + WINDOW_TTL)
         self._due_written.add((site, start))
 
     def _try_add(self, site: str, start: int, ids: list[str], now: float) -> tuple[str, dict]:
         """('added', {}) or, when the ADD was refused, ('claimed' | 'full', the window as it is)."""
-        from botocore.exceptions import ClientError
-
-        from .storage import marshal, unmarshal
-
-        values = marshal({":site": site, ":start": start, ":room": MAX_LISTED - len(ids), ":exp": int(now) + WINDOW_TTL})
-        values[":ids"] = {"SS": ids}
-        try:
-            self.store._call(
-                "update_item",
-                TableName=self.store.table,
-                Key=marshal(window_key(site, start)),
-                UpdateExpression="ADD ids :ids SET site = :site, #start = :start, expires_at = :exp",
-                ConditionExpression="attribute_not_exists(claimed_until) AND (attribute_not_exists(ids) OR size(ids) <= :room)",
-                ExpressionAttributeNames={"#start": "start"},
-                ExpressionAttributeValues=values,
-            )
+        if self.store.add_to_digest_window(site, start, ids, MAX_LISTED - len(ids), int(now) + WINDOW_TTL):
             return "added", {}
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
-        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(window_key(site, start)),
-                                  ConsistentRead=True)
-        item = unmarshal(answer["Item"]) if answer.get("Item") else {}
+        item = self.store.digest_window(site, start)
         return ("claimed" if "claimed_until" in item else "full"), item
 
-    def _count_more(self, site: str, start: int, count: int) -> bool:
-        """Count comments a full window cannot list; False when it was claimed meanwhile."""
-        from botocore.exceptions import ClientError
-
-        from .storage import marshal
-
-        try:
-            self.store._call(
-                "update_item",
-                TableName=self.store.table,
-                Key=marshal(window_key(site, start)),
-                UpdateExpression="ADD more :n",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(claimed_until)",
-                ExpressionAttributeValues=marshal({":n": count}),
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
-
     def due(self, now: float) -> list[dict]:
-        """DUE items of windows that ended by `now`, within the last LOOKBACK_HOURS hours."""
-        from .storage import marshal, unmarshal
-
-        found: list[dict] = []
-        for hours_ago in range(LOOKBACK_HOURS, -1, -1):
-            values = marshal({":pk": f"DIGESTDUE#{_hour(now - hours_ago * 3600)}", ":upto": f"{int(now) + 1:010d}"})
-            query: dict = {
-                "TableName": self.store.table,
-                "KeyConditionExpression": "pk = :pk AND sk < :upto",
-                "ExpressionAttributeValues": values,
-            }
-            while True:
-                answer = self.store._call("query", **query)
-                found.extend(unmarshal(i) for i in answer.get("Items", []))
-                if not answer.get("LastEvaluatedKey"):
-                    break
-                query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        return found
+        """Windows ({"site", "start", "end"}) that ended by `now`, within the last LOOKBACK_HOURS hours."""
+        return self.store.closed_digest_windows(now, LOOKBACK_HOURS)
 
     def claim(self, site: str, start: int, now: float) -> dict | None:
         """The window, now claimed for LEASE seconds; None when it was sent or another sender holds it."""
-        from botocore.exceptions import ClientError
-
-        from .storage import marshal, unmarshal
-
-        try:
-            answer = self.store._call(
-                "update_item",
-                TableName=self.store.table,
-                Key=marshal(window_key(site, start)),
-                UpdateExpression="SET claimed_until = :until",
-                ConditionExpression=(
-                    "attribute_exists(pk) AND attribute_not_exists(sent_at) "
-                    "AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
-                ),
-                ExpressionAttributeValues=marshal({":until": int(now) + LEASE, ":now": int(now)}),
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return None
-            raise
-        return unmarshal(answer["Attributes"])
+        return self.store.claim_digest_window(site, start, int(now), int(now) + LEASE)
 
     def state(self, site: str, start: int) -> dict:
-        from .storage import marshal, unmarshal
-
-        answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(window_key(site, start)),
-                                  ConsistentRead=True)
-        return unmarshal(answer["Item"]) if answer.get("Item") else {}
+        return self.store.digest_window(site, start)
 
     def mark_sent(self, site: str, start: int, now: float) -> None:
-        from .storage import marshal
-
-        self.store._call(
-            "update_item",
-            TableName=self.store.table,
-            Key=marshal(window_key(site, start)),
-            UpdateExpression="SET sent_at = :now",
-            ExpressionAttributeValues=marshal({":now": int(now)}),
-        )
+        self.store.mark_digest_sent(site, start, int(now))
 
     def forget_due(self, due: dict) -> None:
-        from .storage import marshal
-
-        self.store._call("delete_item", TableName=self.store.table, Key=marshal({"pk": due["pk"], "sk": due["sk"]}))
+        self.store.forget_digest_due(due["site"], due["start"], due["end"])
 
 
 # ---- the mail -----------------------------------------------------------------------------------------
@@ -266,7 +162,7 @@ def digest_message(site: str, entries: list[tuple[dict, dict[str, str]]], more: 
 class DigestSender:
     """Sends each closed window once: a digest, or the per-comment mails when few still wait."""
 
-    def __init__(self, store: Any, notifier: Any, clock: Callable[[], float] = time.time):
+    def __init__(self, store: DynamoStore, notifier: Any, clock: Callable[[], float] = time.time):
         self.store = store
         self.windows = Windows(store)
         self.notifier = notifier  # its links, per-comment message, publisher and markers

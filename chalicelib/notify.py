@@ -155,13 +155,11 @@ class Notifier:
     def digest_minutes(self, site: str) -> int:
         """The site's digest window (0: a mail per comment), read raw so this handler never loads pydantic."""
         from .digest import DEFAULT_MINUTES
-        from .storage import marshal, site_key, unmarshal
 
         now = self.clock()
         cached = self._sites.get(site)
         if cached is None or now - cached[0] > SITE_CACHE_SECONDS:
-            answer = self.store._call("get_item", TableName=self.store.table, Key=marshal(site_key(site)))
-            cached = self._sites[site] = (now, unmarshal(answer["Item"]) if answer.get("Item") else {})
+            cached = self._sites[site] = (now, self.store.site_fields(site))
         value = cached[1].get("digest_minutes", DEFAULT_MINUTES)
         return value if isinstance(value, int) and value > 0 else 0
 

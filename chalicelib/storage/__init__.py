@@ -5,7 +5,8 @@ models), `records` (what the store takes and gives), `transact` (the transaction
 names the domain error its failed condition means), `dynamo` (DynamoStore). Key strings and attribute
 encodings stay in here: the service and the stream handler ask by meaning (`Lesson` and
 `SubmissionContext.learned_counts` for the learned stats, `item_kind` / `comment_id_of` for an item
-or stream image, `get_token` -> site and name, the subscription and mail-marker methods).
+or stream image, `get_token` -> site and name, the subscription and mail-marker methods, the digest-window methods and
+`site_fields` for the stream handler's raw read of a site's settings).
 
 One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_at`.
 
@@ -169,6 +170,9 @@ from .schema import (
     TTL_ATTRIBUTE,
     comment_key,
     count_key,
+    digest_due_key,
+    digest_due_pk,
+    digest_window_key,
     discards_key,
     duplicate_key,
     email_pk,
@@ -200,7 +204,8 @@ __all__ = [
     "PUBLIC_INDEX", "QUEUE_INDEX", "QUEUE_SHARDS", "TTL_ATTRIBUTE", "DynamoStore", "Effects", "EmailFlooded",
     "Guards", "IdempotentReplay", "ImportEntry", "SubmissionContext", "Lesson", "comment_from_item", "comment_id_of", "comment_item", "item_kind", "mail_cap_key", "mailed_key",
     "subscription_item", "subscription_key",
-    "comment_key", "count_due_key", "count_key", "discards_key", "duplicate_key", "email_pk", "flood_key", "idempotency_key",
+    "comment_key", "count_due_key", "count_key", "digest_due_key", "digest_due_pk", "digest_window_key", "discards_key",
+    "duplicate_key", "email_pk", "flood_key", "idempotency_key",
     "learned_key", "learned_part", "learned_part_key", "marshal", "memory_key", "network_key", "notified_key",
     "origin_key", "post_meta_key", "public_pk", "queue_pk", "queue_shard", "site_key", "table_schema", "token_key",
     "token_name_key", "trust_item", "trust_key", "unmarshal",

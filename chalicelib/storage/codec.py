@@ -40,6 +40,8 @@ def _to_ddb(value: Any) -> dict:
         return {"M": {str(k): _to_ddb(v) for k, v in value.items()}}
     if isinstance(value, (list, tuple)):
         return {"L": [_to_ddb(v) for v in value]}
+    if isinstance(value, (set, frozenset)) and value and all(isinstance(v, str) for v in value):
+        return {"SS": sorted(value)}  # read back as a set (below); DynamoDB has no empty set
     raise TypeError(f"cannot store {type(value).__name__}")
 
 

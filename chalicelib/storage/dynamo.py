@@ -38,6 +38,9 @@ from .schema import (
     comment_key,
     count_due_key,
     count_key,
+    digest_due_key,
+    digest_due_pk,
+    digest_window_key,
     discards_key,
     duplicate_key,
     email_pk,
@@ -755,6 +758,95 @@ class DynamoStore:
         item = {**notified_key(site, comment_id, version), "expires_at": expires_at}
         self._call("put_item", TableName=self.table, Item=marshal(item))
 
+    def site_fields(self, slug: str) -> dict:
+        """The site's settings as stored (no Site model: the stream handler loads no pydantic); {} when none."""
+        item = self._call("get_item", TableName=self.table, Key=marshal(site_key(slug))).get("Item")
+        return unmarshal(item) if item else {}
+
+    # -- moderators' digest windows (chalicelib/digest.py) --
+    def put_digest_due(self, site: str, start: int, end: int, expires_at: int) -> None:
+        """Mark the window as one to send once it ends."""
+        item = {**digest_due_key(site, start, end), "site": site, "start": start, "expires_at": expires_at}
+        self._call("put_item", TableName=self.table, Item=marshal(item))
+
+    def add_to_digest_window(self, site: str, start: int, ids: list[str], room: int, expires_at: int) -> bool:
+        """ADD the ids to the window unless it is claimed or holds more than `room` ids; False when refused."""
+        return self._update_if(
+            digest_window_key(site, start), "ADD ids :ids SET site = :site, #start = :start, expires_at = :exp",
+            "attribute_not_exists(claimed_until) AND (attribute_not_exists(ids) OR size(ids) <= :room)",
+            {":ids": set(ids), ":site": site, ":start": start, ":room": room, ":exp": expires_at}, names={"#start": "start"},
+        )
+
+    def count_digest_overflow(self, site: str, start: int, count: int) -> bool:
+        """Count comments a full window cannot list; False when it is gone or was claimed meanwhile."""
+        return self._update_if(
+            digest_window_key(site, start), "ADD more :n", "attribute_exists(pk) AND attribute_not_exists(claimed_until)",
+            {":n": count},
+        )
+
+    def digest_window(self, site: str, start: int) -> dict:
+        """The window as it is (`ids`, `more`, `claimed_until`, `sent_at`); {} when there is none."""
+        item = self._call(
+            "get_item", TableName=self.table, Key=marshal(digest_window_key(site, start)), ConsistentRead=True
+        ).get("Item")
+        return unmarshal(item) if item else {}
+
+    def claim_digest_window(self, site: str, start: int, now: int, until: int) -> dict | None:
+        """The window, now claimed until `until`; None when it is gone, sent, or claimed past `now`."""
+        from botocore.exceptions import ClientError
+
+        try:
+            answer = self._call(
+                "update_item",
+                TableName=self.table,
+                Key=marshal(digest_window_key(site, start)),
+                UpdateExpression="SET claimed_until = :until",
+                ConditionExpression=(
+                    "attribute_exists(pk) AND attribute_not_exists(sent_at) "
+                    "AND (attribute_not_exists(claimed_until) OR claimed_until < :now)"
+                ),
+                ExpressionAttributeValues=marshal({":until": until, ":now": now}),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ConditionalCheckFailedException":
+                return None
+            raise
+        return unmarshal(answer["Attributes"])
+
+    def mark_digest_sent(self, site: str, start: int, sent_at: int) -> None:
+        self._call(
+            "update_item",
+            TableName=self.table,
+            Key=marshal(digest_window_key(site, start)),
+            UpdateExpression="SET sent_at = :now",
+            ExpressionAttributeValues=marshal({":now": sent_at}),
+        )
+
+    def closed_digest_windows(self, now: float, hours: int) -> list[dict]:
+        """{"site", "start", "end"} of each window marked due that ended by `now`, in this hour's bucket
+        and the `hours` before it, oldest bucket first."""
+        found: list[dict] = []
+        for hours_ago in range(hours, -1, -1):
+            query: dict = {
+                "TableName": self.table,
+                "KeyConditionExpression": "pk = :pk AND sk < :upto",
+                "ExpressionAttributeValues": marshal(
+                    {":pk": digest_due_pk(now - hours_ago * 3600), ":upto": f"{int(now) + 1:010d}"}
+                ),
+            }
+            while True:
+                answer = self._call("query", **query)
+                for item in map(unmarshal, answer.get("Items", [])):
+                    found.append({"site": item["site"], "start": int(item["start"]), "end": int(item["sk"][:10])})
+                if not answer.get("LastEvaluatedKey"):
+                    break
+                query["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return found
+
+    def forget_digest_due(self, site: str, start: int, end: int) -> None:
+        self._call("delete_item", TableName=self.table, Key=marshal(digest_due_key(site, start, end)))
+
     # -- readers' mails (chalicelib/mail.py) --
     def get_subscription(self, site: str, comment_id: str) -> dict | None:
         item = self._call(
@@ -786,13 +878,14 @@ class DynamoStore:
         item = {**mailed_key(site, kind, item_id), "expires_at": expires_at}
         self._call("put_item", TableName=self.table, Item=marshal(item))
 
-    def _update_if(self, key: dict, expression: str, condition: str, values: dict) -> bool:
+    def _update_if(self, key: dict, expression: str, condition: str, values: dict, names: dict | None = None) -> bool:
         """One conditional UpdateItem; False when its condition failed."""
         from botocore.exceptions import ClientError
 
+        extra = {"ExpressionAttributeNames": names} if names else {}
         try:
             self._call("update_item", TableName=self.table, Key=marshal(key), UpdateExpression=expression,
-                       ConditionExpression=condition, ExpressionAttributeValues=marshal(values))
+                       ConditionExpression=condition, ExpressionAttributeValues=marshal(values), **extra)
         except ClientError as exc:
             if _error_code(exc) == "ConditionalCheckFailedException":
                 return False

@@ -174,6 +174,22 @@ def mailed_key(site: str, kind: str, item_id: str) -> dict:
     return {"pk": f"MAILED#{site}#{kind}#{item_id}", "sk": "MAILED"}
 
 
+def digest_window_key(site: str, start: int) -> dict:
+    return {"pk": f"DIGEST#{site}#{start}", "sk": "DIGEST"}
+
+
+def digest_due_pk(epoch: float) -> str:
+    """The DIGESTDUE bucket of an hour (UTC): the sender Queries one per hour it looks back."""
+    import time
+
+    return f"DIGESTDUE#{time.strftime('%Y-%m-%dT%H', time.gmtime(epoch))}"
+
+
+def digest_due_key(site: str, start: int, end: int) -> dict:
+    """Sorted by the window's end, so `sk < {now + 1:010d}` is the windows closed by now."""
+    return {"pk": digest_due_pk(end), "sk": f"{end:010d}#{site}#{start}"}
+
+
 # What an item is, by its sort key (the stream handler and erasure ask by kind, not by key string).
 KINDS = {"COMMENT": "comment", "NET": "network", "SUB": "subscription", "META": "post", "GUARD": "guard", "IDEM": "idempotency",
          "TRUST": "trust"}
