@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Mapping
 
@@ -50,23 +51,34 @@ def _char_grams(token: str) -> tuple[str, ...]:
     return tuple("c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1)))
 
 
+def _counts(content: str) -> tuple[Counter[str], Counter[str]]:
+    """The comment's word n-gram and character n-gram counts, each in the order first seen."""
+    tokens = words(classifier_text(content))
+    lo, hi = WORD_NGRAMS
+    word_counts = Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
+    # words only: punctuation and markup say more about a blog's engine than its spam
+    char_counts = Counter(chain.from_iterable(map(_char_grams, tokens)))
+    return word_counts, char_counts
+
+
+# 1 + log(count) for the counts a comment has (almost all are 1 to a few): a table, not a log a key.
+_SCALE = [0.0] + [1.0 + math.log(count) for count in range(1, 257)]
+
+
+def _scale(count: int) -> float:
+    return _SCALE[count] if count < len(_SCALE) else 1.0 + math.log(count)
+
+
+def _norm(counts: Counter[str]) -> float:
+    return math.sqrt(sum(_scale(count) * _scale(count) for count in counts.values())) or 1.0
+
+
 def features(content: str) -> dict[str, float]:
     """Sparse feature vector: log-scaled n-gram counts, words and characters each L2-normalised."""
-    text = classifier_text(content)
-    tokens = words(text)
-    word_counts: Counter[str] = Counter()
-    lo, hi = WORD_NGRAMS
-    for n in range(lo, hi + 1):
-        for i in range(len(tokens) - n + 1):
-            word_counts["w " + " ".join(tokens[i:i + n])] += 1
-    char_counts: Counter[str] = Counter()
-    for token in tokens:  # words only: punctuation and markup say more about a blog's engine than its spam
-        char_counts.update(_char_grams(token))
     vector: dict[str, float] = {}
-    for counts in (word_counts, char_counts):
-        scaled = {key: 1.0 + math.log(count) for key, count in counts.items()}
-        norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
-        vector.update((key, value / norm) for key, value in scaled.items())
+    for counts in _counts(content):
+        norm = _norm(counts)
+        vector.update((key, _scale(count) / norm) for key, count in counts.items())
     return vector
 
 
@@ -80,7 +92,13 @@ class Model:
 
     def score_terms(self, content: str) -> tuple[float, list[tuple[str, float]]]:
         """Log-odds of spam and the per-feature contributions that make it up."""
-        terms = [(key, value * self.weights[key]) for key, value in features(content).items() if key in self.weights]
+        # features() without building the whole vector: most n-grams carry no weight, but each block's
+        # norm still counts them all. The same values in the same order as features(), so the same sum.
+        weight = self.weights.get
+        terms: list[tuple[str, float]] = []
+        for counts in _counts(content):
+            norm = _norm(counts)
+            terms.extend((key, _scale(count) / norm * w) for key, count in counts.items() if (w := weight(key)) is not None)
         return self.bias + sum(c for _, c in terms), terms
 
     def probability(self, content: str) -> float:
