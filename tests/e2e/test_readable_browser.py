@@ -39,5 +39,10 @@ def test_markdown_and_links_render_and_payloads_stay_inert(stack, open_page):
     raw = page.locator(f"#mod-{posted['id']} .mod-content")
     raw.wait_for()
     assert "Try **this** first" in raw.inner_text() and "- slowly" in raw.inner_text()  # the text as typed
+    beside = page.locator(f"#mod-{posted['id']} .mod-rendered")  # and, beside it, what readers see
+    beside.get_by_text("As readers see it").click()
+    assert beside.locator("strong").inner_text() == "this"
+    assert beside.locator("a").get_attribute("href") == "https://example.org/stretch_guide"
+    assert beside.locator("img, script").count() == 0
     page.wait_for_timeout(300)
     assert dialogs == []

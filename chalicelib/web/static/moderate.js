@@ -333,11 +333,23 @@
       }
     }
     main.appendChild(el("div", "mod-content", c.content));
+    main.appendChild(rendered(c));
     main.appendChild(verdict(c.verdict || {}));
     const actions = main.appendChild(el("div", "actions mod-actions"));
     (ACTIONS[c.status] || []).forEach((action) => actions.appendChild(button(action)));
     main.appendChild(el("p", "mod-msg")).hidden = true;
     return li;
+  }
+
+  // Beside the raw text, what readers will see when it holds more than paragraphs: links and the
+  // Markdown subset. The HTML is the server's renderer's (everything escaped but its own tags).
+  const MARKUP = /<(?!\/?(p|br)\b)/;
+  function rendered(c) {
+    const box = el("details", "mod-rendered");
+    box.appendChild(el("summary", "", "As readers see it"));
+    box.appendChild(el("div", "mod-rendered-body")).innerHTML = c.content_html || "";
+    box.hidden = !MARKUP.test(c.content_html || "");
+    return box;
   }
 
   function reason(c) {
