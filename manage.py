@@ -206,8 +206,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.email:
             person = service.export_person(args.site, args.email)
-            comments = [ModeratorComment.model_validate(c) for c in person["comments"]]
-            subscriptions = person["subscriptions"]
+            comments = person.comments
+            subscriptions = [s.model_dump(mode="json") for s in person.subscriptions]
         else:
             service.site(args.site)  # a missing site fails before anything is written
             comments = site_comments(service, args.site)  # read a page at a time, written as read

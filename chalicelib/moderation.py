@@ -337,7 +337,7 @@ class Service:
 
         return subscription_item(slug, comment, email_hash, now)
 
-    def reply(self, slug: str, parent_id: str, moderator: str, content: Any) -> dict:
+    def reply(self, slug: str, parent_id: str, moderator: str, content: Any) -> ModeratorComment:
         """A moderator's reply under an approved comment, published at once as the site's: no spam
         score, no flood or duplicate check (the moderator chose to post it). It has no email: no
         trust, erasure or avatar key of a real person can match it. Returns the new full view."""
@@ -375,7 +375,7 @@ class Service:
             retention_days=site.retention_days,
         )
         self.store.insert_comment(comment, guards)
-        return ModeratorComment.of(comment, parent).model_dump(mode="json")
+        return ModeratorComment.of(comment, parent)
 
     def _check_parent(self, comment_in: CommentIn, context: SubmissionContext) -> CommentIn:
         """The parent must be an approved comment of the post. Named by an imported comment's old
@@ -446,14 +446,14 @@ class Service:
 
             log_event("warning", site=slug, error="discard count not stored")
 
-    def form_token(self, slug: str) -> dict:
+    def form_token(self, slug: str) -> FormToken:
         self.site(slug)
         from .signing import FORM_TOKEN_TTL
 
-        return FormToken(form_token=self.keyring.form_token(slug, self.clock()), expires_in=FORM_TOKEN_TTL).model_dump(mode="json")
+        return FormToken(form_token=self.keyring.form_token(slug, self.clock()), expires_in=FORM_TOKEN_TTL)
 
     # ---- public reading ----
-    def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> dict:
+    def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> PublicPage:
         site = self.site(slug)
         limit = _page_size(limit)
         scope = f"public:{slug}:{post_id}"
@@ -470,16 +470,16 @@ class Service:
             closed=post_is_closed(
                 site, state if not cursor else self.store.get_post_state(slug, post_id, consistent=False), self.clock()
             ),
-        ).model_dump(mode="json")
+        )
 
-    def set_closed(self, slug: str, post_id: str, closed: Any) -> dict:
+    def set_closed(self, slug: str, post_id: str, closed: Any) -> PostState:
         """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
         self.site(slug)
         closed = parse(PostClosing, {"closed": closed}).closed
         if not post_id or len(post_id) > MAX_POST_ID:
             raise FieldsError({"post_id": f"must be 1 to {MAX_POST_ID} characters"})
         self.store.set_post_state(slug, post_id, closed=closed)
-        return PostState(post_id=post_id, closed=closed).model_dump(mode="json")
+        return PostState(post_id=post_id, closed=closed)
 
     def counts(self, slug: str, post_ids: list[str]) -> dict[str, int]:
         self.site(slug)
@@ -502,7 +502,7 @@ class Service:
             raise ForbiddenError("this token is for another site")
         return record["name"]
 
-    def queue(self, slug: str, status: str = "pending", limit: int = 50, cursor: str | None = None) -> dict:
+    def queue(self, slug: str, status: str = "pending", limit: int = 50, cursor: str | None = None) -> QueuePage:
         if status not in STATUSES:
             raise FieldsError({"status": f"must be one of {', '.join(STATUSES)}"})
         limit = _page_size(limit)
@@ -513,9 +513,9 @@ class Service:
             status=status,
             comments=[ModeratorComment.of(c, parents.get(c.parent_id or "")) for c in comments],
             next_cursor=self.keyring.encode_cursor(scope, last),
-        ).model_dump(mode="json")
+        )
 
-    def stats(self, slug: str) -> dict:
+    def stats(self, slug: str) -> ModerationStats:
         """Counts of each tab (up to COUNT_CAP) and the discards of the last STATS_DAYS days."""
         counts = {status: self.store.count_queue(slug, status, COUNT_CAP) for status in STATUSES}
         now = self.clock()
@@ -528,9 +528,9 @@ class Service:
                 DiscardDay(day=day, total=sum(discards.get(day, {}).values()), reasons=discards.get(day, {}))
                 for day in days
             ],
-        ).model_dump(mode="json")
+        )
 
-    def empty(self, slug: str, status: str, cursor: str | None = None) -> dict:
+    def empty(self, slug: str, status: str, cursor: str | None = None) -> EmptyResult:
         """Delete one page (EMPTY_PAGE) of the spam or trash queue; `next_cursor` continues with the next.
         A comment that changed since the page was read is left alone (counted in `skipped`)."""
         status = parse(EmptyRequest, {"status": status, "cursor": cursor}).status
@@ -544,12 +544,12 @@ class Service:
             except ConflictError:
                 skipped += 1
         next_cursor = self.keyring.encode_cursor(scope, last)
-        return EmptyResult(deleted=deleted, skipped=skipped, next_cursor=next_cursor).model_dump(mode="json")
+        return EmptyResult(deleted=deleted, skipped=skipped, next_cursor=next_cursor)
 
-    def get(self, slug: str, comment_id: str) -> dict:
+    def get(self, slug: str, comment_id: str) -> ModeratorComment:
         comment = self._comment(slug, comment_id, full=True)
         parent = self.store.get_comment(slug, comment.parent_id) if comment.parent_id else None
-        return ModeratorComment.of(comment, parent).model_dump(mode="json")
+        return ModeratorComment.of(comment, parent)
 
     def _comment(self, slug: str, comment_id: str, full: bool = False) -> Comment:
         comment = self.store.get_comment(slug, comment_id.upper(), full=full) if is_ulid(comment_id.upper()) else None
@@ -559,7 +559,7 @@ class Service:
 
     def act(
         self, slug: str, comment_id: str, action: str, version: int | None = None, content: str | None = None
-    ) -> dict:
+    ) -> ModeratorComment:
         """Apply a moderation action (or `edit` the text, given `content`) if the comment is still at
         `version`; returns the new full view."""
         request = parse(ModerationAction, {"action": action, "version": version, "content": content})
@@ -607,7 +607,7 @@ class Service:
         )
         return self._save(before, after, effects)
 
-    def _save(self, before: Comment, after: Comment, effects: Effects) -> dict:
+    def _save(self, before: Comment, after: Comment, effects: Effects) -> ModeratorComment:
         if effects.learn:
             self._learned.pop(before.site, None)  # this function sees its own lesson at once
         try:
@@ -618,7 +618,7 @@ class Service:
                 "the comment changed since you loaded it",
                 ModeratorComment.of(current).model_dump(mode="json") if current else None,
             ) from None
-        return ModeratorComment.of(after).model_dump(mode="json")
+        return ModeratorComment.of(after)
 
     @staticmethod
     def _expiry(site: Site, status: str, now: float) -> int | None:
@@ -663,7 +663,7 @@ class Service:
         except ConflictError:
             self.store.delete_comment(self._comment(slug, comment_id), digest)
 
-    def bulk(self, slug: str, action: str, ids: list[str]) -> dict:
+    def bulk(self, slug: str, action: str, ids: list[str]) -> BulkResult:
         """One action on up to 100 comments; each id gets its new status or the reason it failed."""
         request = parse(BulkAction, {"action": action, "ids": ids})
         results: dict[str, str] = {}
@@ -673,23 +673,23 @@ class Service:
                     self.delete(slug, comment_id)
                     results[comment_id] = "deleted"
                 else:
-                    results[comment_id] = self.act(slug, comment_id, request.action)["status"]
+                    results[comment_id] = self.act(slug, comment_id, request.action).status
             except NotFoundError:
                 results[comment_id] = "error: not found"
             except IllegalTransitionError as exc:
                 results[comment_id] = f"error: {exc}"
             except ConflictError:
                 results[comment_id] = "error: changed by someone else, try again"
-        return BulkResult(results=results).model_dump(mode="json")
+        return BulkResult(results=results)
 
-    def erase(self, slug: str, email: str) -> dict:
+    def erase(self, slug: str, email: str) -> EraseResult:
         """GDPR erasure: every comment and stored datum of this address on the site."""
         email = parse(EraseRequest, {"email": email}).email
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
-        return EraseResult(erased=self.store.erase_items(slug, email_hash, keys)).model_dump(mode="json")
+        return EraseResult(erased=self.store.erase_items(slug, email_hash, keys))
 
-    def export_person(self, slug: str, email: str) -> dict:
+    def export_person(self, slug: str, email: str) -> PersonExport:
         """GDPR access: every comment this address left on the site, in the moderator's full view."""
         email = parse(EraseRequest, {"email": email}).email
         self.site(slug)
@@ -709,7 +709,7 @@ class Service:
                 comments.append(ModeratorComment.of(comment))
         comments.sort(key=lambda c: c.id)
         subscriptions.sort(key=lambda s: s.comment_id)
-        return PersonExport(email=email, comments=comments, subscriptions=subscriptions).model_dump(mode="json")
+        return PersonExport(email=email, comments=comments, subscriptions=subscriptions)
 
 
 def is_origin_number(value: str) -> bool:

@@ -10,9 +10,16 @@ from chalicelib import errors, wiring
 from chalicelib.api.reading import SITE_SLUG
 
 
+def json_text(body: Any) -> str:
+    """An answer's JSON: the one place the service's models become JSON (a dict passes as it is)."""
+    if hasattr(body, "model_dump"):  # a pydantic model, told without importing pydantic on an error's path
+        body = body.model_dump(mode="json")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(
-        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        body=json_text(body),
         status_code=status,
         headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", **(headers or {})},
     )
@@ -27,7 +34,7 @@ def public_json(request: Any, body: Any, headers: dict | None = None) -> Respons
     from chalicelib import httpcache
 
     headers = dict(headers or {})
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = json_text(body)
     etag = httpcache.etag_of(text)
     cache = {
         "Cache-Control": httpcache.PUBLIC_READ,

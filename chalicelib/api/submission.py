@@ -51,7 +51,7 @@ def submit(request: Any, site: str) -> Response:
             pending=result.status != "approved",
         )
         return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
-    return json_response(result.model_dump(mode="json"), 201, cors_headers(request, site))
+    return json_response(result, 201, cors_headers(request, site))
 
 
 def _error(request: Any, form: bool, slug: str, values: dict, status: int, body: dict, headers: dict) -> Response:

@@ -18,9 +18,8 @@ def site_comments(service: Service, slug: str) -> Iterator[ModeratorComment]:
         cursor = None
         while True:
             page = service.queue(slug, status, limit=100, cursor=cursor)
-            for comment in page["comments"]:
-                yield ModeratorComment.model_validate(comment)
-            cursor = page["next_cursor"]
+            yield from page.comments
+            cursor = page.next_cursor
             if not cursor:
                 break
 

@@ -37,7 +37,7 @@ def link_page(site: str, token: str, act: bool, form: dict | None = None) -> Res
     try:
         service = wiring.service()
         payload = read_link_token(wiring.keyring(), site, token, time.time())
-        current = service.get(site, payload["c"])
+        current = service.get(site, payload["c"]).model_dump(mode="json")
         if payload["a"] == "reply":
             if not _can_reply(current, payload):
                 raise errors.ConflictError("already handled")
@@ -54,7 +54,7 @@ def link_page(site: str, token: str, act: bool, form: dict | None = None) -> Res
         if status == 500:
             log_unexpected(exc)
         return _page(status, title=TITLES.get(status, ""), message=MESSAGES.get(status) or str(exc))
-    return _page(200, title="Done", outcome=done["status"])
+    return _page(200, title="Done", outcome=done.status)
 
 
 def _can_reply(comment: dict, payload: dict) -> bool:
@@ -75,7 +75,7 @@ def _reply(service: Any, site: str, payload: dict, current: dict, typed: dict) -
         return _confirm(payload, current, typed=typed, problems=problems, code=422)
     if current["status"] == "pending":
         service.act(site, payload["c"], "approve", payload["v"])
-    reply = service.reply(site, payload["c"], typed["author"], typed["content"])
+    reply = service.reply(site, payload["c"], typed["author"], typed["content"]).model_dump(mode="json")
     return _page(200, title="Reply published", outcome="approved", replied=reply)
 
 

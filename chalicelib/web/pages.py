@@ -81,7 +81,7 @@ def comments_fragment(site: str, post_id: str, if_none_match: str | None) -> Res
     comments: list[dict] = []
     cursor = None
     while True:
-        page = service.list_public(site, post_id, 100, cursor)
+        page = service.list_public(site, post_id, 100, cursor).model_dump(mode="json")
         comments += page["comments"]
         cursor = page["next_cursor"]
         if not cursor or len(comments) >= FRAGMENT_MAX:
@@ -114,9 +114,9 @@ def _listing(post_id: str, cursor: str | None) -> tuple[dict, bool]:
     service = wiring.service()
     try:
         try:
-            return service.list_public(SITE, post_id, PAGE_SIZE, cursor or None), False
+            return service.list_public(SITE, post_id, PAGE_SIZE, cursor or None).model_dump(mode="json"), False
         except errors.BadRequestError:  # a stale or edited ?cpage= cursor: show the first page
-            return service.list_public(SITE, post_id, PAGE_SIZE, None), False
+            return service.list_public(SITE, post_id, PAGE_SIZE, None).model_dump(mode="json"), False
     except errors.ReplyboxError:
         return {"post_id": post_id, "count": 0, "comments": [], "next_cursor": None}, True
 
@@ -124,7 +124,7 @@ def _listing(post_id: str, cursor: str | None) -> tuple[dict, bool]:
 def _form_token() -> str:
     """A signed form token, so a form sent without JavaScript still carries its age for the spam check."""
     try:
-        return wiring.service().form_token(SITE)["form_token"]
+        return wiring.service().form_token(SITE).form_token
     except errors.ReplyboxError:
         return ""
 

@@ -19,7 +19,7 @@ WXR = """<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><
 
 def test_fragment_is_escaped_threaded_and_anchored(api, app_service):
     import_export(app_service, "blog", parse_export(WXR.encode()))
-    old = app_service.list_public("blog", "5")["comments"][0]
+    old = app_service.list_public("blog", "5").model_dump(mode="json")["comments"][0]
     app_service.act("blog", app_service.submit("blog", {
         "post_id": "5", "parent_id": old["id"], "author": "Eve <i>", "email": "eve@example.com", "content": XSS,
     }).result.id, "approve")

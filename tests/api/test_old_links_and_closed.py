@@ -24,7 +24,7 @@ WXR = """<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><
 
 def imported(app_service, status="open"):
     import_export(app_service, "blog", parse_export(WXR.format(status=status).encode()))
-    return app_service.list_public("blog", "7")["comments"][0]
+    return app_service.list_public("blog", "7").model_dump(mode="json")["comments"][0]
 
 
 def reply(api, **fields):
@@ -49,7 +49,7 @@ def test_a_reply_by_old_number_goes_to_the_right_comment(api, app_service, field
             "comment_post_ID": "7", "comment_parent": "123", "author": "New Reader",
             "email": "new@example.com", "comment": "A reply", "redirect_to": "https://blog.example/?p=7"})
     assert answer.status_code in (201, 303), answer.body
-    pending = app_service.queue("blog", "pending")["comments"]
+    pending = app_service.queue("blog", "pending").model_dump(mode="json")["comments"]
     mine = next(c for c in pending if c["author"] == "New Reader")
     assert mine["parent_id"] == old["id"]
 

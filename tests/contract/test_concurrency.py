@@ -37,7 +37,7 @@ def test_twenty_identical_submissions_store_exactly_one(racing):
     stored = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(stored) == 1
     assert all(isinstance(o, (DuplicateError, FloodError)) for o in outcomes if isinstance(o, Exception))
-    assert len(racing.queue("blog", "pending")["comments"]) == 1
+    assert len(racing.queue("blog", "pending").model_dump(mode="json")["comments"]) == 1
 
 
 def test_twenty_floods_from_one_ip_store_exactly_one(racing):
@@ -51,12 +51,12 @@ def test_retries_with_one_idempotency_key_store_once_and_answer_alike(racing):
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({o.result.id for o in outcomes}) == 1
     assert sum(not o.replayed for o in outcomes) == 1
-    assert len(racing.queue("blog", "pending")["comments"]) == 1
+    assert len(racing.queue("blog", "pending").model_dump(mode="json")["comments"]) == 1
 
 
 def test_two_approvals_of_one_version_one_wins(racing):
     comment = racing.submit("blog", comment_data()).result
-    outcomes = race(2, lambda i: racing.act("blog", comment.id, "approve", 1))
+    outcomes = race(2, lambda i: racing.act("blog", comment.id, "approve", 1).model_dump(mode="json"))
     assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "dict"]
     assert racing.counts("blog", ["hello-world"]) == {"hello-world": 1}
 
@@ -64,7 +64,7 @@ def test_two_approvals_of_one_version_one_wins(racing):
 def test_racing_different_actions_on_one_version_one_wins(racing):
     comment = racing.submit("blog", comment_data()).result
     actions = ["approve", "spam", "trash", "ham"] * 2
-    outcomes = race(len(actions), lambda i: racing.act("blog", comment.id, actions[i], 1))
+    outcomes = race(len(actions), lambda i: racing.act("blog", comment.id, actions[i], 1).model_dump(mode="json"))
     winners = [o for o in outcomes if isinstance(o, dict)]
     assert len(winners) == 1
     assert all(isinstance(o, ConflictError) for o in outcomes if not isinstance(o, dict))
@@ -82,7 +82,7 @@ def test_twenty_racing_comments_of_one_email_are_all_kept_and_all_but_one_held(d
     outcomes = race(20, lambda i: service.submit("blog", comment_data(content=f"c{i}"), ip=f"203.0.113.{i}"))
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sorted(o.result.status for o in outcomes) == ["approved"] + ["pending"] * 19
-    held = service.queue("blog", "pending")["comments"]
+    held = service.queue("blog", "pending").model_dump(mode="json")["comments"]
     assert len(held) == 19 and all("flood-email" in {r["rule"] for r in c["verdict"]["reasons"]} for c in held)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": 1}
 
@@ -95,4 +95,4 @@ def test_one_idempotency_key_with_twenty_different_bodies_one_wins_the_rest_are_
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(winners) == 1 and not winners[0].replayed
     assert all(isinstance(o, IdempotencyError) for o in outcomes if isinstance(o, Exception)), outcomes
-    assert [c["id"] for c in racing.queue("blog", "pending")["comments"]] == [winners[0].result.id]
+    assert [c["id"] for c in racing.queue("blog", "pending").model_dump(mode="json")["comments"]] == [winners[0].result.id]

@@ -65,7 +65,7 @@ def test_six_pending_make_one_digest_listing_six_sent_once(store, keyring, clock
     clock.now = window_start(clock.now, MINUTES) + 60
     ids = [service.submit("blog", comment_data(author=f"Reader {n}", email=f"r{n}@example.com", content=f"Text {n}"),
                           ip="203.0.113.9").result.id for n in range(6)]
-    images = [{**service.get("blog", i), "site": "blog"} for i in ids]  # what the stream's new images hold
+    images = [{**service.get("blog", i).model_dump(mode="json"), "site": "blog"} for i in ids]  # what the stream's new images hold
     sent: list[dict] = []
     notifier = Notifier(store, keyring, lambda **mail: sent.append(mail), "https://api.example", clock=clock)
     notifier.add_to_windows(images)

@@ -33,7 +33,7 @@ def test_the_sharded_queue_pages_newest_first_without_gaps_or_repeats(busy, stor
     assert len(shards) > 1 and all(pk.startswith("QUEUE#blog#pending#") for pk in shards)  # really spread
     seen, cursor, pages = [], None, 0
     while True:
-        page = busy.queue("blog", "pending", limit=5, cursor=cursor)
+        page = busy.queue("blog", "pending", limit=5, cursor=cursor).model_dump(mode="json")
         seen += [c["id"] for c in page["comments"]]
         pages += 1
         cursor = page["next_cursor"]
@@ -43,15 +43,15 @@ def test_the_sharded_queue_pages_newest_first_without_gaps_or_repeats(busy, stor
     assert seen == sorted(ids, reverse=True)  # every comment once, newest first across shards
     assert pages == 5
     # A comment that arrives while the moderator pages shows on the first page, not in the middle.
-    first = busy.queue("blog", "pending", limit=5)
+    first = busy.queue("blog", "pending", limit=5).model_dump(mode="json")
     late = submit_many(busy, clock, 1, tag="late")[0]
-    assert busy.queue("blog", "pending", limit=5, cursor=first["next_cursor"])["comments"][0]["id"] == seen[5]
-    assert busy.queue("blog", "pending", limit=5)["comments"][0]["id"] == late
+    assert busy.queue("blog", "pending", limit=5, cursor=first["next_cursor"]).model_dump(mode="json")["comments"][0]["id"] == seen[5]
+    assert busy.queue("blog", "pending", limit=5).model_dump(mode="json")["comments"][0]["id"] == late
 
 
 def test_a_full_last_page_hands_out_no_cursor_and_tab_counts_add_the_shards(busy, clock):
     ids = submit_many(busy, clock, 2 * QUEUE_SHARDS)
-    page = busy.queue("blog", "pending", limit=len(ids))
+    page = busy.queue("blog", "pending", limit=len(ids)).model_dump(mode="json")
     assert [c["id"] for c in page["comments"]] == sorted(ids, reverse=True) and page["next_cursor"] is None
     assert busy.store.count_queue("blog", "pending", 1000) == len(ids)
     assert busy.store.count_queue("blog", "pending", 3) == 4  # stops just past the cap, over all shards
@@ -63,8 +63,8 @@ def test_counts_converge_after_concurrent_approvals(busy, clock, request):
 
     def act(action):
         def one(comment_id):
-            version = busy.get("blog", comment_id)["version"]
-            return busy.act("blog", comment_id, action, version)["status"]
+            version = busy.get("blog", comment_id).version
+            return busy.act("blog", comment_id, action, version).status
         return one
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -73,7 +73,7 @@ def test_counts_converge_after_concurrent_approvals(busy, clock, request):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         assert set(pool.map(act("hold"), ids[:10])) == {"pending"}
     assert busy.counts("blog", ["viral"]) == {"viral": 14}
-    page = busy.list_public("blog", "viral", limit=5)
+    page = busy.list_public("blog", "viral", limit=5).model_dump(mode="json")
     assert page["count"] == 14 and page["next_cursor"]
 
 
@@ -109,9 +109,9 @@ def test_comments_from_before_the_shards_join_the_queue_after_reshard(busy, stor
     for comment_id in ids:  # as an older version indexed them
         store.client.update_item(TableName=store.table, Key={"pk": {"S": f"COMMENT#blog#{comment_id}"}, "sk": {"S": "COMMENT"}},
                                  UpdateExpression="SET gsi2pk = :old", ExpressionAttributeValues={":old": {"S": "QUEUE#blog#pending"}})
-    assert busy.queue("blog", "pending")["comments"] == []
+    assert busy.queue("blog", "pending").model_dump(mode="json")["comments"] == []
     assert store.reshard_queue("blog") == 3
-    assert [c["id"] for c in busy.queue("blog", "pending")["comments"]] == sorted(ids, reverse=True)
+    assert [c["id"] for c in busy.queue("blog", "pending").model_dump(mode="json")["comments"]] == sorted(ids, reverse=True)
     assert store.reshard_queue("blog") == 0
 
 
@@ -152,7 +152,7 @@ def test_counts_converge_when_the_stream_settles_what_requests_could_not(busy, s
 
     def act(action):
         def one(comment_id):
-            return busy.act("blog", comment_id, action, busy.get("blog", comment_id)["version"])["status"]
+            return busy.act("blog", comment_id, action, busy.get("blog", comment_id).version).status
         return one
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -172,7 +172,7 @@ def test_counts_converge_when_the_stream_settles_what_requests_could_not(busy, s
     assert busy.counts("blog", ["viral"]) == {"viral": 16 - 4 - 3}
     notifier.handle(records)  # the stream delivers at least once: a repeat settles nothing twice
     assert busy.counts("blog", ["viral"]) == {"viral": 9}
-    assert busy.list_public("blog", "viral", limit=50)["count"] == 9 == len(busy.list_public("blog", "viral", limit=50)["comments"])
+    assert busy.list_public("blog", "viral", limit=50).model_dump(mode="json")["count"] == 9 == len(busy.list_public("blog", "viral", limit=50).model_dump(mode="json")["comments"])
 
 
 def test_a_request_settles_its_own_count_and_the_stream_copy_is_a_no_op(busy, store, clock, keyring):
@@ -217,12 +217,12 @@ def test_a_table_whose_queue_index_projects_whole_items_pages_the_same(store, ke
         service = make_service(old, keyring, clock)
         ids = submit_many(service, clock, 6)
         service.act("blog", ids[0], "approve", 1)
-        page = service.queue("blog", "pending", limit=3)
+        page = service.queue("blog", "pending", limit=3).model_dump(mode="json")
         assert [c["id"] for c in page["comments"]] == sorted(ids[1:], reverse=True)[:3]
         assert page["comments"][0]["email"] and page["comments"][0]["content"]  # the full moderator view
-        rest = service.queue("blog", "pending", limit=3, cursor=page["next_cursor"])
+        rest = service.queue("blog", "pending", limit=3, cursor=page["next_cursor"]).model_dump(mode="json")
         assert [c["id"] for c in rest["comments"]] == sorted(ids[1:], reverse=True)[3:]
-        assert [c["id"] for c in service.queue("blog", "approved")["comments"]] == [ids[0]]
+        assert [c["id"] for c in service.queue("blog", "approved").model_dump(mode="json")["comments"]] == [ids[0]]
         description = store.client.describe_table(TableName=old.table)["Table"]
         queue = next(i for i in description["GlobalSecondaryIndexes"] if i["IndexName"] == QUEUE_INDEX)
         assert queue["Projection"]["ProjectionType"] == "ALL"
@@ -239,6 +239,6 @@ def test_a_queue_page_reads_its_comments_by_key_from_a_keys_only_index(busy, sto
         ExpressionAttributeValues={":pk": {"S": queue_pk("blog", "pending", queue_shard(ids[0]))}},
     )["Items"][0]
     assert set(entry) == {"pk", "sk", "gsi2pk", "gsi2sk"}  # ~100 B an entry, not the comment
-    page = busy.queue("blog", "pending", limit=5)
+    page = busy.queue("blog", "pending", limit=5).model_dump(mode="json")
     assert [c["id"] for c in page["comments"]] == sorted(ids, reverse=True)
     assert all(c["email"] == "r" + c["author"].split()[-1] + "@example.com" for c in page["comments"])

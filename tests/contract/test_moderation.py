@@ -13,7 +13,7 @@ def submit(service, n=0, **overrides):
 
 
 def act(service, comment_id, action):
-    return service.act("blog", comment_id, action, service.get("blog", comment_id)["version"])
+    return service.act("blog", comment_id, action, service.get("blog", comment_id).version).model_dump(mode="json")
 
 
 @pytest.mark.parametrize(
@@ -74,11 +74,11 @@ def test_queue_by_status_newest_first_with_cursor(service, clock):
         ids.append(submit(service, n).id)
         clock.advance(1)
     act(service, ids[0], "spam")
-    page = service.queue("blog", "pending", limit=2)
+    page = service.queue("blog", "pending", limit=2).model_dump(mode="json")
     assert [c["id"] for c in page["comments"]] == [ids[4], ids[3]]
-    page2 = service.queue("blog", "pending", limit=2, cursor=page["next_cursor"])
+    page2 = service.queue("blog", "pending", limit=2, cursor=page["next_cursor"]).model_dump(mode="json")
     assert [c["id"] for c in page2["comments"]] == [ids[2], ids[1]]
-    assert [c["id"] for c in service.queue("blog", "spam")["comments"]] == [ids[0]]
+    assert [c["id"] for c in service.queue("blog", "spam").model_dump(mode="json")["comments"]] == [ids[0]]
     full = page["comments"][0]
     assert full["email"] == "user4@example.com" and full["ip"] == "203.0.113.4" and full["user_agent"] == "UA/1"
     assert {"verdict", "version", "updated_at", "post_id", "status"} <= set(full)
@@ -89,7 +89,7 @@ def test_forged_cursor_is_refused(service):
 
     with pytest.raises(BadRequestError):
         service.queue("blog", "pending", cursor="eyJwayI6IngifQ.AAAA")
-    page = service.list_public("blog", "hello-world")
+    page = service.list_public("blog", "hello-world").model_dump(mode="json")
     with pytest.raises(BadRequestError):  # a cursor of one listing is not valid for another
         service.queue("blog", "pending", cursor=service.keyring.encode_cursor("public:blog:hello-world", {"pk": "x"}))
     assert page["next_cursor"] is None
@@ -117,7 +117,7 @@ def test_delete_keeps_replies_with_their_parent_id(service, clock):
     reply = service.submit("blog", comment_data(content="reply", email="r@example.com", parent_id=parent.id)).result
     act(service, reply.id, "approve")
     service.delete("blog", parent.id)
-    listing = service.list_public("blog", "hello-world")
+    listing = service.list_public("blog", "hello-world").model_dump(mode="json")
     assert [(c["id"], c["parent_id"]) for c in listing["comments"]] == [(reply.id, parent.id)]
     with pytest.raises(NotFoundError):
         service.get("blog", parent.id)
@@ -136,11 +136,11 @@ def test_bulk_reports_each_id(service, clock):
     b = submit(service, 2)
     act(service, b.id, "approve")
     missing = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
-    results = service.bulk("blog", "approve", [a.id, b.id, missing])["results"]
+    results = service.bulk("blog", "approve", [a.id, b.id, missing]).results
     assert results[a.id] == "approved"
     assert results[b.id].startswith("error: cannot approve")
     assert results[missing] == "error: not found"
-    deleted = service.bulk("blog", "delete", [a.id, missing])["results"]
+    deleted = service.bulk("blog", "delete", [a.id, missing]).results
     assert deleted == {a.id: "deleted", missing: "error: not found"}
     with pytest.raises(FieldsError):
         service.bulk("blog", "approve", [str(i) for i in range(101)])
@@ -156,16 +156,16 @@ def test_erase_removes_everything_of_an_email(service, store, clock, keyring):
         ).result)
         clock.advance(30)
     act(service, mine[0].id, "approve")  # approved: trust record and a public count
-    assert len(service.list_public("blog", "p1")["comments"]) == 1
+    assert len(service.list_public("blog", "p1").model_dump(mode="json")["comments"]) == 1
     act(service, mine[1].id, "spam")
-    assert service.erase("blog", "erase.me@example.com") == {"erased": 3}
-    assert service.erase("blog", "erase.me@example.com") == {"erased": 0}
+    assert service.erase("blog", "erase.me@example.com").model_dump(mode="json") == {"erased": 3}
+    assert service.erase("blog", "erase.me@example.com").model_dump(mode="json") == {"erased": 0}
     assert service.counts("blog", ["p1"]) == {"p1": 0}
-    assert service.list_public("blog", "p1")["comments"] == []
+    assert service.list_public("blog", "p1").model_dump(mode="json")["comments"] == []
     for status in ("pending", "approved", "spam", "trash"):
-        for comment in service.queue("blog", status)["comments"]:
+        for comment in service.queue("blog", status).model_dump(mode="json")["comments"]:
             assert comment["email"] != "Erase.Me@Example.com"
-    assert [c["id"] for c in service.queue("blog", "pending")["comments"]] == [kept.id]
+    assert [c["id"] for c in service.queue("blog", "pending").model_dump(mode="json")["comments"]] == [kept.id]
     # Nothing keyed by that email is left: no comment, guard, idempotent answer, trust or network item.
     email_hash = keyring.email_hash("blog", "erase.me@example.com")
     assert store.email_items("blog", email_hash) == []

@@ -19,10 +19,10 @@ def refusing_engine(*args, **kwargs):
 
 def test_a_reply_is_public_at_once_counted_and_marked(service):
     parent = approved_comment(service)
-    reply = service.reply("blog", parent, "ann", "Thanks, *fixed* now.")
+    reply = service.reply("blog", parent, "ann", "Thanks, *fixed* now.").model_dump(mode="json")
     assert reply["status"] == "approved" and reply["author"] == "ann" and reply["moderator"] is True
     assert reply["parent_id"] == parent and reply["email"] == ""
-    page = service.list_public("blog", "hello-world")
+    page = service.list_public("blog", "hello-world").model_dump(mode="json")
     by_id = {c["id"]: c for c in page["comments"]}
     assert by_id[reply["id"]]["moderator"] is True
     assert by_id[parent]["moderator"] is None  # a reader's comment carries no badge
@@ -33,8 +33,8 @@ def test_no_spam_score_and_no_flood_check(store, keyring, clock):
     make_site(store, flood_seconds=3600)
     parent = approved_comment(make_service(store, keyring, clock))
     service = make_service(store, keyring, clock, engine=refusing_engine)
-    first = service.reply("blog", parent, "ann", "One answer.")
-    second = service.reply("blog", parent, "ann", "And a second one in the same second.")
+    first = service.reply("blog", parent, "ann", "One answer.").model_dump(mode="json")
+    second = service.reply("blog", parent, "ann", "And a second one in the same second.").model_dump(mode="json")
     assert first["id"] != second["id"]
     assert service.counts("blog", ["hello-world"])["hello-world"] == 3
 
@@ -54,8 +54,8 @@ def test_the_parent_must_exist_and_be_approved(service):
 
 def test_a_reply_holds_no_email_key_and_can_be_deleted(service):
     parent = approved_comment(service)
-    reply = service.reply("blog", parent, "ann", "Noted.")
+    reply = service.reply("blog", parent, "ann", "Noted.").model_dump(mode="json")
     assert service.store.email_items("blog", "") == []  # no shared empty-email partition
     service.delete("blog", reply["id"])
     assert service.counts("blog", ["hello-world"])["hello-world"] == 1
-    assert [c["id"] for c in service.list_public("blog", "hello-world")["comments"]] == [parent]
+    assert [c["id"] for c in service.list_public("blog", "hello-world").model_dump(mode="json")["comments"]] == [parent]

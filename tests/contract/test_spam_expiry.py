@@ -28,7 +28,7 @@ def submit(service, clock, n=1, **overrides):
 
 
 def act(service, comment_id, action):
-    return service.act("blog", comment_id, action, service.get("blog", comment_id)["version"])
+    return service.act("blog", comment_id, action, service.get("blog", comment_id).version).model_dump(mode="json")
 
 
 def stored(service, comment_id) -> dict[str, dict | None]:
@@ -97,7 +97,7 @@ def test_a_spam_verdict_expires_at_once_and_zero_days_keeps_spam(store, keyring,
     make_site(store, spam_retention_days=10)
     service = make_service(store, keyring, clock, engine=spamming_engine)
     comment = submit(service, clock)
-    assert service.get("blog", comment.id)["status"] == "spam"
+    assert service.get("blog", comment.id).status == "spam"
     now = int(clock.now)
     assert expiry(service, comment.id) == {"comment": now + 10 * DAY, "duplicate": now + 10 * DAY, "network": now + 10 * DAY}
 
@@ -138,22 +138,22 @@ def test_nothing_breaks_when_dynamodb_deletes_expired_comments(site_service, sto
 
     # Counts never included spam or trash: nothing to correct.
     assert site_service.counts("blog", ["hello-world"]) == {"hello-world": 1}
-    listing = site_service.list_public("blog", "hello-world")
+    listing = site_service.list_public("blog", "hello-world").model_dump(mode="json")
     assert [c["id"] for c in listing["comments"]] == [approved.id] and listing["count"] == 1
-    assert site_service.queue("blog", "spam")["comments"] == site_service.queue("blog", "trash")["comments"] == []
-    assert [c["id"] for c in site_service.queue("blog", "pending")["comments"]] == [pending.id]
-    assert [c["ip"] for c in site_service.queue("blog", "pending")["comments"]] == ["203.0.113.9"]  # 30 days
+    assert site_service.queue("blog", "spam").model_dump(mode="json")["comments"] == site_service.queue("blog", "trash").model_dump(mode="json")["comments"] == []
+    assert [c["id"] for c in site_service.queue("blog", "pending").model_dump(mode="json")["comments"]] == [pending.id]
+    assert [c["ip"] for c in site_service.queue("blog", "pending").model_dump(mode="json")["comments"]] == ["203.0.113.9"]  # 30 days
     for gone in (spammed.id, trashed.id):
         with pytest.raises(NotFoundError):
             site_service.get("blog", gone)
         with pytest.raises(NotFoundError):
             site_service.act("blog", gone, "restore", 3)
-        assert site_service.bulk("blog", "delete", [gone])["results"] == {gone: "error: not found"}
+        assert site_service.bulk("blog", "delete", [gone]).results == {gone: "error: not found"}
     # The same person may post the same words again: the guard went with its comment.
     again = submit(site_service, clock, 2)
-    assert site_service.get("blog", again.id)["status"] == "pending"
-    assert site_service.erase("blog", "user2@example.com") == {"erased": 1}
-    assert site_service.erase("blog", "user3@example.com") == {"erased": 0}
+    assert site_service.get("blog", again.id).status == "pending"
+    assert site_service.erase("blog", "user2@example.com").model_dump(mode="json") == {"erased": 1}
+    assert site_service.erase("blog", "user3@example.com").model_dump(mode="json") == {"erased": 0}
     # Nothing is left that points at a deleted comment.
     for raw in store.client.scan(TableName=store.table, ConsistentRead=True)["Items"]:
         item = unmarshal(raw)
@@ -167,7 +167,7 @@ def test_an_expired_guard_dynamodb_has_not_deleted_yet_does_not_block(site_servi
     act(site_service, old.id, "spam")
     clock.advance(11 * DAY)  # past its expiry; TTL deletion may lag by days
     again = submit(site_service, clock, 1)  # the same words by the same person: not a duplicate now
-    assert site_service.get("blog", again.id)["status"] == "pending"
+    assert site_service.get("blog", again.id).status == "pending"
     # The lingering old comment can still be handled, and its guard now belongs to the new one.
     assert act(site_service, old.id, "ham")["status"] == "approved"
     site_service.delete("blog", old.id)
@@ -187,4 +187,4 @@ def test_an_edited_comment_expires_with_the_guard_it_was_stored_with(site_servic
     clock.advance(11 * DAY)
     ttl_sweep(store, clock.now)
     again = submit(site_service, clock, 1)  # the words first sent, by the same person: free again
-    assert site_service.get("blog", again.id)["status"] == "pending"
+    assert site_service.get("blog", again.id).status == "pending"

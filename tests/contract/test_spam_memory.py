@@ -46,7 +46,7 @@ def send(service, clock, email="spammer@example.com", ip="198.51.100.7", **overr
 
 
 def mark(service, comment_id, action="spam"):
-    return service.act("blog", comment_id, action, service.get("blog", comment_id)["version"])
+    return service.act("blog", comment_id, action, service.get("blog", comment_id).version).model_dump(mode="json")
 
 
 def memory_item(service, tag):
@@ -114,7 +114,7 @@ def test_ham_takes_the_marks_back(service, clock, engine):
 
 def test_each_comment_marks_once_in_bulk_too(service, clock):
     ids = [send(service, clock).result.id for _ in range(3)]
-    assert set(service.bulk("blog", "spam", ids)["results"].values()) == {"spam"}
+    assert set(service.bulk("blog", "spam", ids).model_dump(mode="json")["results"].values()) == {"spam"}
     (email_tag,) = [t for t in tags(service, ids[0]) if t.startswith("E#")]
     assert memory_item(service, email_tag)["marks"] == 3
     mark(service, ids[0], "approve")  # not a lesson: the mark stays, and a new spam mark does not add one
@@ -151,7 +151,7 @@ def test_erasure_forgets_the_email_but_not_the_domain(service, clock, engine):
     mark(service, first.result.id)
     (email_tag,) = [t for t in tags(service, first.result.id) if t.startswith("E#")]
     (domain_tag,) = [t for t in tags(service, first.result.id) if t.startswith("D#")]
-    assert service.erase("blog", "spammer@example.com") == {"erased": 1}
+    assert service.erase("blog", "spammer@example.com").model_dump(mode="json") == {"erased": 1}
     assert memory_item(service, email_tag) is None
     assert memory_item(service, domain_tag)["marks"] == 1  # the site's knowledge, not that person's data
 

@@ -14,8 +14,8 @@ def submit(service, **overrides):
 
 
 def approve(service, comment_id):
-    current = service.get("blog", comment_id)
-    return service.act("blog", comment_id, "approve", current["version"])
+    current = service.get("blog", comment_id).model_dump(mode="json")
+    return service.act("blog", comment_id, "approve", current["version"]).model_dump(mode="json")
 
 
 def test_create_table_is_idempotent(store):
@@ -74,7 +74,7 @@ def test_flood_by_ip_is_refused_and_by_email_is_held(service, clock):
     # Same email, other IP: a 429 would confirm that this address just commented, so it is held.
     held = submit(service, content="second", ip="198.51.100.9")
     assert held.result.status == "pending"
-    stored = service.get("blog", held.result.id)
+    stored = service.get("blog", held.result.id).model_dump(mode="json")
     assert "flood-email" in {r["rule"] for r in stored["verdict"]["reasons"]}
     with pytest.raises(FloodError) as raised:
         submit(service, content="third", email="other@example.com")  # same IP, other email
@@ -98,7 +98,7 @@ def test_idempotency_key_returns_first_answer_and_stores_once(service, store):
     first = submit(service, idempotency_key="k-123")
     again = submit(service, idempotency_key="k-123")
     assert again.replayed and again.result == first.result
-    assert len(service.queue("blog", "pending")["comments"]) == 1
+    assert len(service.queue("blog", "pending").model_dump(mode="json")["comments"]) == 1
 
 
 def test_unknown_site_and_parent(service, store):
@@ -135,10 +135,10 @@ def test_public_listing_shows_approved_only_oldest_first_with_cursor(service, cl
         clock.advance(1)
     for comment_id in ids[:4]:
         approve(service, comment_id)
-    page = service.list_public("blog", "hello-world", limit=3)
+    page = service.list_public("blog", "hello-world", limit=3).model_dump(mode="json")
     assert [c["id"] for c in page["comments"]] == ids[:3]
     assert page["count"] == 4 and page["next_cursor"]
-    rest = service.list_public("blog", "hello-world", limit=3, cursor=page["next_cursor"])
+    rest = service.list_public("blog", "hello-world", limit=3, cursor=page["next_cursor"]).model_dump(mode="json")
     assert [c["id"] for c in rest["comments"]] == ids[3:4]
     assert rest["next_cursor"] is None
     for comment in page["comments"]:
@@ -149,16 +149,16 @@ def test_a_full_last_page_has_no_cursor(service, clock):
     for n in range(3):
         comment = submit(service, content=f"c{n}", email=f"f{n}@example.com", ip=f"203.0.113.{n}").result
         approve(service, comment.id)
-    page = service.list_public("blog", "hello-world", limit=3)
+    page = service.list_public("blog", "hello-world", limit=3).model_dump(mode="json")
     assert len(page["comments"]) == 3 and page["next_cursor"] is None and page["count"] == 3
-    queue = service.queue("blog", "approved", limit=3)
+    queue = service.queue("blog", "approved", limit=3).model_dump(mode="json")
     assert len(queue["comments"]) == 3 and queue["next_cursor"] is None
 
 
 def test_content_html_is_escaped(service, store, keyring, clock):
     result = submit(service, content='<img src=x onerror=alert(1)>\n\n"quoted" & more').result
     approve(service, result.id)
-    html = service.list_public("blog", "hello-world")["comments"][0]["content_html"]
+    html = service.list_public("blog", "hello-world").model_dump(mode="json")["comments"][0]["content_html"]
     assert html == "<p>&lt;img src=x onerror=alert(1)&gt;</p><p>&quot;quoted&quot; &amp; more</p>"
 
 
@@ -170,7 +170,7 @@ def test_counts_follow_approval(service, clock):
     approve(service, a.id)
     approve(service, b.id)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": 2}
-    service.act("blog", a.id, "hold", service.get("blog", a.id)["version"])
+    service.act("blog", a.id, "hold", service.get("blog", a.id).version)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": 1}
     service.delete("blog", b.id)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": 0}
@@ -188,8 +188,8 @@ def test_auto_policy_approves_clean_verdicts(store, keyring, clock):
 def test_honeypot_is_discarded_silently(service):
     outcome = submit(service, hp="I am a bot")
     assert outcome.result.status == "pending" and outcome.decision == "discard"
-    assert service.queue("blog", "pending")["comments"] == []
-    assert service.queue("blog", "spam")["comments"] == []
+    assert service.queue("blog", "pending").model_dump(mode="json")["comments"] == []
+    assert service.queue("blog", "spam").model_dump(mode="json")["comments"] == []
 
 
 def test_tokens(store):

@@ -42,9 +42,9 @@ def test_the_daily_cap_counts_per_site_and_day(service, clock):
 
 def test_export_and_erase_cover_subscriptions(service):
     asked = subscribe(service)
-    exported = service.export_person("blog", "ada@example.com")
+    exported = service.export_person("blog", "ada@example.com").model_dump(mode="json")
     assert [s["comment_id"] for s in exported["subscriptions"]] == [asked]
     assert exported["subscriptions"][0]["confirmed"] is False
-    assert service.export_person("blog", "bo@example.com")["subscriptions"] == []
+    assert service.export_person("blog", "bo@example.com").model_dump(mode="json")["subscriptions"] == []
     service.erase("blog", "ADA@example.com")
     assert Subscriptions(service.store).get("blog", asked) is None

@@ -12,7 +12,7 @@ def post(service, clock, author, email="ada@example.com", **overrides):
 
 
 def approve(service, comment_id):
-    return service.act("blog", comment_id, "approve", service.get("blog", comment_id)["version"])
+    return service.act("blog", comment_id, "approve", service.get("blog", comment_id).version).model_dump(mode="json")
 
 
 def test_the_same_email_under_another_name_is_not_trusted(service, clock):
@@ -34,7 +34,7 @@ def test_spam_revokes_only_that_pair(service, clock):
         approve(service, post(service, clock, name).id)
     trusted = post(service, clock, "Ada")
     assert trusted.status == "approved"
-    service.act("blog", trusted.id, "spam", service.get("blog", trusted.id)["version"])
+    service.act("blog", trusted.id, "spam", service.get("blog", trusted.id).version)
     assert post(service, clock, "Ada").status == "pending"
     assert post(service, clock, "Countess").status == "approved"
 
@@ -47,7 +47,7 @@ def test_erasure_removes_every_trust_record_of_the_email(service, store, clock, 
     records = [trust_key("blog", service._author_hash(email_hash, name)) for name in ("Ada", "Countess")]
     for key in records:
         assert "Item" in store.client.get_item(TableName=store.table, Key=marshal(key))
-    assert service.erase("blog", "ada@example.com") == {"erased": 2}
+    assert service.erase("blog", "ada@example.com").model_dump(mode="json") == {"erased": 2}
     for key in records:
         assert "Item" not in store.client.get_item(TableName=store.table, Key=marshal(key))
     assert post(service, clock, "Ada").status == "pending"  # trust is gone with the data

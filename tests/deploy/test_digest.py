@@ -131,13 +131,13 @@ def test_the_digest_links_act_on_post_only(digest_site, stream, notifier, sender
         path = by_author[author][link].removeprefix(PUBLIC_URL)
         page = http.get(path)
         assert page.status_code == 200 and "<form method=\"post\">" in page.body.decode()
-        assert digest_site.get("blog", ids[n])["status"] == "pending"  # a GET (a mail scanner) changes nothing
+        assert digest_site.get("blog", ids[n]).status == "pending"  # a GET (a mail scanner) changes nothing
         assert http.post(path, headers=FORM, body=b"").status_code == 200
-        assert digest_site.get("blog", ids[n])["status"] == status
+        assert digest_site.get("blog", ids[n]).status == status
         assert http.post(path, headers=FORM, body=b"").status_code == 409  # works once
     # the other links of a handled comment do nothing either
     assert http.post(by_author["Reader 0"]["Delete"].removeprefix(PUBLIC_URL), headers=FORM, body=b"").status_code == 409
-    assert digest_site.get("blog", ids[0])["status"] == "approved"
+    assert digest_site.get("blog", ids[0]).status == "approved"
 
 
 def test_the_reply_link_publishes_a_moderator_reply_and_keeps_what_was_typed(digest_site, stream, notifier, sender,
@@ -152,19 +152,19 @@ def test_the_reply_link_publishes_a_moderator_reply_and_keeps_what_was_typed(dig
     path = dict(LINK.findall(mail["Message"]))["Reply"].removeprefix(PUBLIC_URL)
     page = http.get(path).body.decode()
     assert 'name="content"' in page and "publishing your reply approves it too" in page
-    assert digest_site.get("blog", asked)["status"] == "pending"
+    assert digest_site.get("blog", asked).status == "pending"
     typed = "Thanks, I\u2019ll answer below. <b>bold?</b>"
     refused = http.post(path, headers=FORM, body=urlencode({"author": "", "content": typed}).encode())
     assert refused.status_code == 422
     assert "Your name is required" in refused.body.decode()
     assert "Thanks, I\u2019ll answer below. &lt;b&gt;bold?&lt;/b&gt;" in refused.body.decode()  # given back, escaped
-    assert digest_site.get("blog", asked)["status"] == "pending"
+    assert digest_site.get("blog", asked).status == "pending"
     done = http.post(path, headers=FORM, body=urlencode({"author": "The Editor", "content": typed}).encode())
     assert done.status_code == 200 and "The Editor" in done.body.decode()
     for shown in (page, refused.body.decode(), done.body.decode()):  # the commenter's email, IP, UA: never
         assert not any(secret in shown for secret in SECRETS) and "reader0@example.com" not in shown
-    assert digest_site.get("blog", asked)["status"] == "approved"
-    (reply,) = [c for c in digest_site.list_public("blog", "hello-world")["comments"] if c["parent_id"] == asked]
+    assert digest_site.get("blog", asked).status == "approved"
+    (reply,) = [c for c in digest_site.list_public("blog", "hello-world").model_dump(mode="json")["comments"] if c["parent_id"] == asked]
     assert reply["moderator"] is True and reply["author"] == "The Editor"
     assert "&lt;b&gt;" in reply["content_html"]
 

@@ -176,8 +176,8 @@ def test_get_shows_a_confirmation_form_and_changes_nothing(http, wired, keyring,
     assert '<form method="post">' in html and "Approve" in html and "A thoughtful reply" in html
     assert not any(secret in html for secret in SECRETS)
     assert page.headers["Referrer-Policy"] == "no-referrer" and "no-store" in page.headers["Cache-Control"]
-    assert wired.get("blog", pending_id)["status"] == "pending"
-    assert wired.get("blog", pending_id)["version"] == 1
+    assert wired.get("blog", pending_id).status == "pending"
+    assert wired.get("blog", pending_id).version == 1
 
 
 def test_post_acts_once_and_a_replay_is_already_handled(http, wired, keyring, pending_id):
@@ -185,19 +185,19 @@ def test_post_acts_once_and_a_replay_is_already_handled(http, wired, keyring, pe
     spam = make_link_token(keyring, "blog", pending_id, "spam", 1, time.time())
     done = http.post(path(approve), headers=FORM, body=b"")
     assert done.status_code == 200 and "approved" in done.body.decode()
-    assert wired.get("blog", pending_id)["status"] == "approved"
+    assert wired.get("blog", pending_id).status == "approved"
     for token in (approve, spam):  # the replay, and the other link of the same mail
         again = http.post(path(token), headers=FORM, body=b"")
         assert again.status_code == 409 and "already handled" in again.body.decode()
         assert http.get(path(token)).status_code == 409
-    assert wired.get("blog", pending_id)["status"] == "approved"
-    assert wired.get("blog", pending_id)["version"] == 2
+    assert wired.get("blog", pending_id).status == "approved"
+    assert wired.get("blog", pending_id).version == 2
 
 
 def test_spam_link_marks_spam(http, wired, keyring, pending_id):
     spam = make_link_token(keyring, "blog", pending_id, "spam", 1, time.time())
     assert http.post(path(spam), headers=FORM, body=b"").status_code == 200
-    assert wired.get("blog", pending_id)["status"] == "spam"
+    assert wired.get("blog", pending_id).status == "spam"
 
 
 def test_expired_tampered_and_foreign_links_do_nothing(http, wired, keyring, pending_id, moto_store):
@@ -214,7 +214,7 @@ def test_expired_tampered_and_foreign_links_do_nothing(http, wired, keyring, pen
     for url, status in cases:
         assert http.get(url).status_code == status, url
         assert http.post(url, headers=FORM, body=b"").status_code == status, url
-    assert wired.get("blog", pending_id)["status"] == "pending"
+    assert wired.get("blog", pending_id).status == "pending"
 
 
 def test_a_link_to_a_deleted_comment_says_so(http, wired, keyring, pending_id):

@@ -99,7 +99,7 @@ def exercise_every_api_path(store, keyring, clock, http=None):
     service.get("blog", first.result.id)
     version = 1
     for action in ("approve", "hold", "spam", "ham", "trash", "restore"):
-        version = service.act("blog", first.result.id, action, version)["version"]
+        version = service.act("blog", first.result.id, action, version).version
     with pytest.raises(errors.ConflictError):
         service.act("blog", first.result.id, "approve", 1)
     clock.advance(60)

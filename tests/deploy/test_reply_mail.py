@@ -113,7 +113,7 @@ def test_no_reply_mail_before_confirmation_then_one_after_an_approved_reply(site
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert notice["List-Unsubscribe"].startswith(f"<{PUBLIC_URL}/sites/blog/subscriptions/")
     mailer_notifier.handle({"Records": stream.records()})  # nothing new
-    service.act("blog", pending, "edit", service.get("blog", pending)["version"], "An answer, edited")  # a MODIFY still approved: no second mail
+    service.act("blog", pending, "edit", service.get("blog", pending).version, "An answer, edited")  # a MODIFY still approved: no second mail
     mailer_notifier.handle(stream.event())
     assert len(outbox.mails()) == 2
 

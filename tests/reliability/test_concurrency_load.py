@@ -74,7 +74,7 @@ def test_200_parallel_submissions_from_20_threads_are_each_stored_once(busy):
     assert busy.counts("blog", sorted(set(posts))) == dict(Counter(posts))
     listed = []
     for post in sorted(set(posts)):
-        page = busy.list_public("blog", post, 100)
+        page = busy.list_public("blog", post, 100).model_dump(mode="json")
         listed += [c["id"] for c in page["comments"]]
     assert sorted(listed) == sorted(ids)
 
@@ -99,7 +99,7 @@ def test_20_moderators_racing_on_one_version_one_wins_each_time(ddblocal_store, 
     service = make_service(ddblocal_store, keyring, Clock())
     ids = [service.submit("blog", comment_data(email=f"m{i}@example.com", content=f"held {i}")).result.id for i in range(10)]
     actions = ["approve", "spam", "trash", "ham", "hold"]
-    outcomes = in_parallel(200, THREADS, lambda i: service.act("blog", ids[i % 10], actions[(i // 10) % 5], 1))
+    outcomes = in_parallel(200, THREADS, lambda i: service.act("blog", ids[i % 10], actions[(i // 10) % 5], 1).model_dump(mode="json"))
     wins = Counter()
     for i, o in enumerate(outcomes):
         if isinstance(o, dict):
@@ -107,6 +107,6 @@ def test_20_moderators_racing_on_one_version_one_wins_each_time(ddblocal_store, 
         else:
             assert isinstance(o, ConflictError) or type(o).__name__ == "IllegalTransitionError", o
     assert wins == Counter({comment_id: 1 for comment_id in ids})
-    approved = sum(service.get("blog", c)["status"] == "approved" for c in ids)
-    assert all(service.get("blog", c)["version"] == 2 for c in ids)
+    approved = sum(service.get("blog", c).status == "approved" for c in ids)
+    assert all(service.get("blog", c).version == 2 for c in ids)
     assert service.counts("blog", ["hello-world"]) == {"hello-world": approved}

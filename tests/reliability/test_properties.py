@@ -116,7 +116,7 @@ def test_the_whole_submit_path_answers_or_refuses_never_crashes(moto_service, cl
         seen["stored"] = seen.get("stored", 0) + 1
         assert done.result.status in ("approved", "pending")
         if done.decision not in ("discard", "replay"):
-            stored = moto_service.get("blog", done.result.id)
+            stored = moto_service.get("blog", done.result.id).model_dump(mode="json")
             assert stored["content"] == done.comment.content and stored["author"] == done.comment.author
             assert all({"rule", "score", "detail"} <= set(r) for r in stored["verdict"]["reasons"])
 

@@ -197,7 +197,7 @@ def test_a_failing_moderation_write_changes_nothing(harness, moderator_headers):
     assert_503(api.post(path, json_body={"action": "approve", "version": 1}, headers=moderator_headers))
     assert_503(api.delete(path, headers=moderator_headers))
     faults.clear()
-    stored = service.get("blog", created["id"])
+    stored = service.get("blog", created["id"]).model_dump(mode="json")
     assert (stored["status"], stored["version"]) == ("pending", 1)
     assert service.counts("blog", ["post-0"]) == {"post-0": 0}
     approved = api.post(path, json_body={"action": "approve", "version": 1}, headers=moderator_headers)
