@@ -18,8 +18,12 @@ def json_text(body: Any) -> str:
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return _json_answer(json_text(body), status, headers)
+
+
+def _json_answer(text: str, status: int, headers: dict | None) -> Response:
     return Response(
-        body=json_text(body),
+        body=text,
         status_code=status,
         headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", **(headers or {})},
     )
@@ -43,7 +47,7 @@ def public_json(request: Any, body: Any, headers: dict | None = None) -> Respons
     }
     if httpcache.not_modified(etag, request.headers.get("if-none-match")):
         return Response(body="", status_code=304, headers={**headers, **cache})
-    return json_response(body, 200, {**headers, **cache})
+    return _json_answer(text, 200, {**headers, **cache})
 
 
 def cors_headers(request: Any, slug: str) -> dict:
