@@ -177,6 +177,11 @@ def redirect_location(site: Site, candidates: list[str], post_id: str, comment_i
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, f"comment-{comment_id}"))
 
 
+
+def _well_formed(text: str) -> str:
+    """The text with every lone surrogate replaced by U+FFFD (a split pair joined), so it encodes as UTF-8."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace") if text else text
+
 class Service:
     """replybox's use cases over the store, a Keyring and a clock."""
 
@@ -233,6 +238,9 @@ class Service:
         """Validate, score and store a comment in one transaction (after at most one batched read)."""
         if len(idempotency_key) > MAX_IDEMPOTENCY_KEY:
             raise IdempotencyError(f"the Idempotency-Key header must be at most {MAX_IDEMPOTENCY_KEY} characters")
+        # Headers are whatever the event's JSON held: a lone surrogate ("\ud800") cannot be stored or
+        # hashed as UTF-8, so it becomes U+FFFD (the header is kept, never a 500 or a 503).
+        user_agent, idempotency_key = _well_formed(user_agent), _well_formed(idempotency_key)
         comment_in = parse_comment(data)
         if comment_in.parent_id and not (is_ulid(comment_in.parent_id) or is_origin_number(comment_in.parent_id)):
             raise NotFoundError(deferred("the comment you reply to does not exist"))

@@ -124,6 +124,16 @@ def test_the_whole_submit_path_answers_or_refuses_never_crashes(moto_service, cl
     assert sum(seen.values()) >= 150 and seen.get("stored", 0) >= 30, seen
 
 
+def test_a_lone_surrogate_in_a_header_is_stored_as_a_replacement_character(moto_service):
+    """Hypothesis found it: an event's JSON may hold "\\uda10" in the user agent or the Idempotency-Key;
+    moto's transaction (and DynamoDB) refused it as unencodable, and the comment got a 503."""
+    data = {"post_id": "hello-world", "author": "Ada", "email": "ada@example.com", "content": "A thought"}
+    done = moto_service.submit("blog", data, ip="203.0.113.9", user_agent="Agent\uda10/1", idempotency_key="k\udc00")
+    assert moto_service.get("blog", done.result.id).user_agent == "Agent\ufffd/1"
+    again = moto_service.submit("blog", data, ip="203.0.113.9", user_agent="Agent\uda10/1", idempotency_key="k\udc00")
+    assert again.result.id == done.result.id  # the same key, read the same way: a replay
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(author=st.text(min_size=1, max_size=80), content=st.text(min_size=1, max_size=3000),
        url=st.sampled_from(["", "https://a.example", "http://bit.ly/x"]), email=valid_email())
