@@ -292,11 +292,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", choices=LANGUAGES,
                    help="readers' language: the form, its messages, the pages and mails (default en; docs/i18n.md)")
     s.add_argument("--digest-minutes", type=int,
-                   help="moderator mail: gather pending comments for N minutes (1..1440); 0: a mail per comment "
-                        "at once (default 30)")
+                   help="moderator mail: once more than --digest-after wait, gather new pending comments for N "
+                        "minutes (1..1440) into one digest; 0: a mail per comment at once (default 30)")
     s.add_argument("--digest-after", type=int,
-                   help="a window closing with more than N comments still pending is one digest, fewer get a "
-                        "mail each (default 5; 0: always a digest)")
+                   help="while at most N comments wait, each new one is mailed at once; the ones arriving while "
+                        "more wait go into the digest (default 5; 0: always a digest)")
     s.add_argument("--script", action="append", metavar="SCRIPT",
                    help="a Unicode script the site's comments are written in, e.g. Latin (repeatable): a comment "
                         "mostly in others is held; 'any' (the default) turns it off")

@@ -472,8 +472,9 @@ class Site(Model):
     spam_memory_days: int = 90  # days the site remembers an email, IP or domain a moderator marked spam
     mail_daily_cap: int = 200  # reply-notification mails (confirmations included) a day, all readers together
     lang: Literal["en", "de", "ar"] = "en"  # readers' language: pages, messages, mails (chalicelib/i18n.py)
-    # Moderator mail (chalicelib/digest.py): pending comments gathered in windows of N minutes (0: a mail
-    # per comment at once); a window closing with more than digest_after still pending is one digest.
+    # Moderator mail (chalicelib/digest.py): each new pending comment mailed at once while at most
+    # digest_after wait; the ones arriving while more wait gathered in windows of digest_minutes, one
+    # digest each (digest_minutes 0: always a mail per comment at once; digest_after 0: always a digest).
     digest_minutes: int = Field(default=DEFAULT_MINUTES, ge=0, le=1440)
     digest_after: int = Field(default=DEFAULT_AFTER, ge=0)
     # Unicode scripts this site's comments are written in ("Latin", "Cyrillic"): a comment mostly in

@@ -26,10 +26,13 @@ cannot deliver email). A record that fails for a passing reason (SNS or DynamoDB
 reported in `batchItemFailures` and processing stops there: Lambda retries from that record on.
 A malformed record is logged and skipped: retrying can never fix it.
 
-A site with `digest_minutes` above 0 (the default) gets no mail here: the handler adds the batch's
-pending comments to the site's window item (chalicelib/digest.py), one UpdateItem per site and window,
-and the scheduled `send_digests` mails each closed window once. A failed add reports the batch's
-first such record for retry (adding again is idempotent).
+A site with `digest_minutes` above 0 (the default) has its batch's new pending comments decided
+together after the batch's other records (`mail_or_digest`): mailed here at once while at most
+`digest_after` comments wait, else added to the site's window item (chalicelib/digest.py, which says
+what "waiting" is), one UpdateItem per site and window, for the scheduled `send_digests` to mail once
+the window closes. The marker of a comment version says which it got (`how`: `mail`, claimed before
+the publish, or `digest`), so a repeated record does the same again and never both. A failure there
+reports the batch's first such record for retry (each step is idempotent).
 """
 from __future__ import annotations
 
@@ -89,10 +92,12 @@ class Notifier:
         records = event.get("Records") if isinstance(event, dict) else None
         tally = {"notified": 0, "batched": 0, "counted": 0, "skipped": 0, "malformed": 0, "failed": 0}
         failures: list[dict] = []
-        batched: list[tuple[Any, dict]] = []  # (record, comment) bound for a digest window
+        held: list[tuple[Any, dict]] = []  # (record, comment) of sites with digests: mailed or digested below
         for record in records if isinstance(records, list) else []:
             try:
-                tally[self.handle_record(record, batched)] += 1
+                outcome = self.handle_record(record, held)
+                if outcome != "held":
+                    tally[outcome] += 1
             except MalformedRecordError:
                 tally["malformed"] += 1
                 log_event("error", request_id=request_id, route=STREAM_ROUTE, error="MalformedRecord")
@@ -104,11 +109,12 @@ class Notifier:
                     raise
                 failures.append({"itemIdentifier": sequence})
                 break  # stream order: everything after the failed record comes again anyway
-        if batched:
+        if held:
             try:
-                self.add_to_windows([comment for _, comment in batched])
-            except Exception as exc:  # noqa: BLE001 - a passing failure: retry from the first batched record
-                sequence = _sequence_number(batched[0][0])
+                for outcome, count in self.mail_or_digest([comment for _, comment in held]).items():
+                    tally[outcome] += count
+            except Exception as exc:  # noqa: BLE001 - a passing failure: retry from the first held record
+                sequence = _sequence_number(held[0][0])
                 tally["failed"] += 1
                 log_event("error", request_id=request_id, route=STREAM_ROUTE, error=type(exc).__name__)
                 if sequence is None:
@@ -124,9 +130,9 @@ class Notifier:
         )
         return {"batchItemFailures": failures}
 
-    def handle_record(self, record: Any, batched: list | None = None) -> str:
-        """'notified', 'batched' (appended to `batched` for a digest), 'counted' or 'skipped'; raises
-        MalformedRecordError or a passing error."""
+    def handle_record(self, record: Any, held: list | None = None) -> str:
+        """'notified', 'held' (appended to `held`: its site has digests, see `mail_or_digest`), 'counted' or
+        'skipped'; raises MalformedRecordError or a passing error."""
         due = _count_due(record)
         if due is not None:  # usually settled by its own request already: then this is a no-op
             return "counted" if self.store.settle_count(due) else "skipped"
@@ -137,30 +143,77 @@ class Notifier:
         comment = _pending_comment(record)
         if comment is None:
             return "skipped"
-        if batched is not None and self.digest_minutes(comment["site"]) > 0:
-            batched.append((record, comment))
-            return "batched"
+        if held is not None and self.digest_minutes(comment["site"]) > 0:
+            held.append((record, comment))
+            return "held"
         return self.notify_one(comment)
+
+    def mail_or_digest(self, comments: list[dict]) -> dict[str, int]:
+        """Each new pending comment of a site with digests, mailed at once while few wait, else into the
+        site's window (chalicelib/digest.py `decide`); per site one marker read, at most one count of its
+        pending comments and one window write. Returns how many were 'notified', 'batched' and 'skipped'."""
+        from .digest import decide
+
+        outcomes = {"notified": 0, "batched": 0, "skipped": 0}
+        sites: dict[str, dict[str, dict]] = {}
+        for comment in comments:
+            sites.setdefault(comment["site"], {})[comment["id"]] = comment
+        outcomes["skipped"] += len(comments) - sum(len(group) for group in sites.values())  # one record twice
+        expires_at = int(self.clock()) + MARKER_TTL
+        digested: list[dict] = []
+        for site, group in sites.items():
+            states = self.store.notice_states(site, [(i, c["version"]) for i, c in group.items()])
+            fresh = sorted(i for i in group if i not in states)  # ULIDs: in the order they arrived
+            after = self.digest_setting(site, "digest_after")
+            waiting = self.store.count_pending(site, after, set(fresh)) if fresh and after > 0 else 0
+            mail, digest = decide(fresh, waiting, after)
+            for comment_id in mail:
+                if self.store.claim_notice(site, comment_id, group[comment_id]["version"], "mail", expires_at):
+                    states[comment_id] = "mail"
+            if digest:
+                self.store.mark_digested(site, [(i, group[i]["version"]) for i in digest], expires_at)
+                states.update(dict.fromkeys(digest, "digest"))
+            for comment_id, comment in sorted(group.items()):
+                state = states.get(comment_id, "mailed")  # no marker now: another handler claimed it meanwhile
+                if state == "mail":
+                    self.mail(comment)
+                    outcomes["notified"] += 1
+                elif state == "digest":
+                    digested.append(comment)
+                    outcomes["batched"] += 1
+                else:
+                    outcomes["skipped"] += 1
+        if digested:
+            self.add_to_windows(digested)
+        return outcomes
 
     def notify_one(self, comment: dict) -> str:
         """The per-comment mail, once per comment version: 'notified' or 'skipped'."""
-        site, comment_id, version = comment["site"], comment["id"], comment["version"]
-        if self.store.was_notified(site, comment_id, version):
-            return "skipped"  # a repeated record: this version was announced already
-        subject, message = self.message(comment)
-        self.publish(subject=subject, message=message, site=site)
-        self.store.mark_notified(site, comment_id, version, int(self.clock()) + MARKER_TTL)
+        if self.store.was_notified(comment["site"], comment["id"], comment["version"]):
+            return "skipped"  # a repeated record: this version was announced already (or is in a digest)
+        self.mail(comment)
         return "notified"
 
+    def mail(self, comment: dict) -> None:
+        """Publish the per-comment mail, then leave the marker saying it went out."""
+        subject, message = self.message(comment)
+        self.publish(subject=subject, message=message, site=comment["site"])
+        self.store.mark_notified(comment["site"], comment["id"], comment["version"], int(self.clock()) + MARKER_TTL)
+
     def digest_minutes(self, site: str) -> int:
-        """The site's digest window (0: a mail per comment), read raw so this handler never loads pydantic."""
-        from .digest import DEFAULT_MINUTES
+        """The site's digest window (0: a mail per comment)."""
+        return self.digest_setting(site, "digest_minutes")
+
+    def digest_setting(self, site: str, name: str) -> int:
+        """`digest_minutes` or `digest_after` of the site, read raw (so this handler never loads pydantic)
+        and kept a minute."""
+        from .digest import DEFAULT_AFTER, DEFAULT_MINUTES
 
         now = self.clock()
         cached = self._sites.get(site)
         if cached is None or now - cached[0] > SITE_CACHE_SECONDS:
             cached = self._sites[site] = (now, self.store.site_fields(site))
-        value = cached[1].get("digest_minutes", DEFAULT_MINUTES)
+        value = cached[1].get(name, {"digest_minutes": DEFAULT_MINUTES, "digest_after": DEFAULT_AFTER}[name])
         return value if isinstance(value, int) and value > 0 else 0
 
     def add_to_windows(self, comments: list[dict]) -> None:

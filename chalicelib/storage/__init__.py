@@ -33,7 +33,8 @@ One on-demand table (`REPLYBOX_TABLE`), keys `pk`/`sk`, TTL attribute `expires_a
 | duplicate guard          | DUP#{site}#{post}#{digest}      | GUARD         | email (TTL: its comment's, if any)        |
 | flood guard (email / IP) | FLOOD#{site}#E#{eh} / #I#{ih}   | GUARD         | (TTL); an email hit holds, an IP hit 429s |
 | idempotent answer        | IDEM#{site}#{digest of key}     | IDEM          | email (TTL: 24 h)                         |
-| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days)                             |
+| moderator mail sent      | NOTIFIED#{site}#{id}#{version}  | NOTIFIED      | (TTL: 7 days); `how`: `mail` (claimed,    |
+| (or decided: mail/digest)|                                 |               | not yet sent) or `digest`; none: mailed   |
 | spam memory (email / IP /| MEMORY#{site}#E#{eh} / #I#{ih} /| MEMORY        | (TTL: the site's spam_memory_days, 90,    |
 | link domain), `marks`    | #D#{keyed hash of the domain}   |               | renewed by each new mark)                 |
 | imported comment's number| ORIGIN#{site}#{number}          | ORIGIN        | (-> comment id and post)                  |
@@ -97,6 +98,11 @@ Global secondary indexes, all sparse:
 |                                         | then DeleteItem of its legacy trust, flood and MEMORY E#    |
 | token check                             | GetItem TOKEN#{hash}                                        |
 | stream: was this comment mailed already | GetItem NOTIFIED, PutItem after the SNS publish             |
+| stream: mail at once or digest (a site  | per batch and site: BatchGetItem NOTIFIED of its comments,  |
+| with digests): how many wait, decided   | Query `queue` (keys, pending shards, from a random one)     |
+| once per comment                        | until digest_after others are found; UpdateItem NOTIFIED    |
+|                                         | (attribute_not_exists) before a publish, PutItem after;     |
+|                                         | BatchWriteItem NOTIFIED `how=digest` of the rest            |
 | stream: a comment into its digest window| PutItem DIGESTDUE (once a window), UpdateItem ADD on DIGEST |
 | schedule: closed windows, send each once| Query DIGESTDUE#{hour} (sk <= now) for the last 6 hours,    |
 |                                         | UpdateItem claim, BatchGetItem the comments, DeleteItem DUE |
@@ -136,7 +142,13 @@ transaction) and read by each approved reply to that one comment; MAILED markers
 mail. MAILCAP#{site}#{day} takes one conditional ADD per mail from the stream handler only, which
 reads a stream shard one record at a time (well under 1,000 WCU/s however viral the post), and a
 warm handler stops asking once it saw the day's cap reached.
-Moderators' digests (chalicelib/digest.py): the stream handler ADDs a batch's pending comments (<= 25)
+Moderators' digests (chalicelib/digest.py): to decide which new pending comments are mailed at once
+(while at most digest_after wait), the stream handler counts the site's pending comments once per
+batch: a keys-only Query of up to digest_after + 25 entries on a queue shard, then the next, stopping
+once digest_after are found (a busy site: one Query; a quiet one: all 8, a few entries each), starting
+at a random shard so a viral site's batches (~40/s at 1,000 comments/s) spread ~3 RCU/s on each shard's
+index partition. Each comment's NOTIFIED marker is its own key, written once (twice when mailed).
+The handler ADDs the batch's comments bound for a digest (<= 25)
 to DIGEST#{site}#{window} in one UpdateItem: at 1,000 pending comments/s, ~10 writes/s per stream shard
 of ~3 WCU (the item stops growing at 50 ids), far under a partition's 1,000 WCU/s. A DIGESTDUE item is
 put once per window per warm handler and Queried by hour bucket once a minute by `send_digests`.

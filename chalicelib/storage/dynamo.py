@@ -188,13 +188,16 @@ class DynamoStore:
             memory={t: by_sk[k] for t in tags if (k := tuple(memory_key(site, t).values())) in by_sk},
         )
 
-    def _batch_get(self, keys: list[dict], projection: str | None = None) -> list[dict]:
+    def _batch_get(self, keys: list[dict], projection: str | None = None, consistent: bool = False) -> list[dict]:
         """BatchGetItem of any number of keys (100 a call), following UnprocessedKeys with a short bounded backoff."""
         if len(keys) > 100:
-            return [item for start in range(0, len(keys), 100) for item in self._batch_get(keys[start : start + 100], projection)]
+            return [item for start in range(0, len(keys), 100)
+                    for item in self._batch_get(keys[start : start + 100], projection, consistent)]
         request: dict = {"Keys": [marshal(k) for k in keys]}
         if projection:
             request["ProjectionExpression"] = projection
+        if consistent:
+            request["ConsistentRead"] = True
         pending = {self.table: request}
         items: list[dict] = []
         for attempt in range(5):
@@ -757,6 +760,52 @@ class DynamoStore:
     def mark_notified(self, site: str, comment_id: str, version: int, expires_at: int) -> None:
         item = {**notified_key(site, comment_id, version), "expires_at": expires_at}
         self._call("put_item", TableName=self.table, Item=marshal(item))
+
+    def notice_states(self, site: str, comments: list[tuple[str, int]]) -> dict[str, str]:
+        """What was decided for each (id, version) by its marker: 'mailed' (the mail went out), 'mail'
+        (to be mailed: the publish is not known to have happened) or 'digest'; ids without one are left out."""
+        keys = {notified_key(site, i, v)["pk"]: i for i, v in comments}
+        found = self._batch_get([notified_key(site, i, v) for i, v in comments], "pk, how", consistent=True) if keys else []
+        return {keys[item["pk"]]: str(item.get("how") or "mailed") for item in found if item["pk"] in keys}
+
+    def claim_notice(self, site: str, comment_id: str, version: int, how: str, expires_at: int) -> bool:
+        """Decide how this comment version is announced ('mail'); False when it was decided already."""
+        return self._update_if(
+            notified_key(site, comment_id, version), "SET how = :how, expires_at = :exp", "attribute_not_exists(pk)",
+            {":how": how, ":exp": expires_at},
+        )
+
+    def mark_digested(self, site: str, comments: list[tuple[str, int]], expires_at: int) -> None:
+        """Markers saying these comment versions go into a digest, never a mail of their own (BatchWriteItem)."""
+        for start in range(0, len(comments), 25):
+            puts = [{"PutRequest": {"Item": marshal({**notified_key(site, i, v), "how": "digest", "expires_at": expires_at})}}
+                    for i, v in comments[start:start + 25]]
+            pending = {self.table: puts}
+            for attempt in range(5):
+                pending = self._call("batch_write_item", RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise StorageUnavailableError("BatchWriteItem left items unprocessed")
+
+    def count_pending(self, site: str, cap: int, besides: set[str]) -> int:
+        """How many of the site's comments the queue index holds as pending, `besides` left out, counted up
+        to `cap`: a keys-only Query per pending shard, starting at a random one, until `cap` are found."""
+        import random
+
+        count = 0
+        first = random.randrange(QUEUE_SHARDS)
+        for step in range(QUEUE_SHARDS):
+            if count >= cap:
+                break
+            answer = self._call(
+                "query", TableName=self.table, IndexName=QUEUE_INDEX, KeyConditionExpression="gsi2pk = :pk",
+                ExpressionAttributeValues=marshal({":pk": queue_pk(site, "pending", (first + step) % QUEUE_SHARDS)}),
+                ProjectionExpression="gsi2sk", Limit=cap - count + len(besides),
+            )
+            count += sum(1 for item in answer.get("Items", []) if unmarshal(item).get("gsi2sk") not in besides)
+        return min(count, cap)
 
     def site_fields(self, slug: str) -> dict:
         """The site's settings as stored (no Site model: the stream handler loads no pydantic); {} when none."""

@@ -1,5 +1,6 @@
-"""Moderator digests on moto (DynamoDB stream -> windows -> SNS inbox): a busy window is one mail listing
-its comments, a quiet one keeps the per-comment mail, nothing is sent twice, and every link acts."""
+"""Moderator digests on moto (DynamoDB stream -> windows -> SNS inbox): while at most 5 comments wait each is
+mailed at once, the ones that arrive once more wait are one digest at the window's end, nothing is sent
+twice, and every link acts."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ import time
 
 import pytest
 
-from chalicelib.digest import DigestSender, window_start
+from chalicelib.digest import LEASE, DigestSender, window_start
 from tests.conftest import comment_data, make_service, make_site
 from tests.deploy.conftest import PUBLIC_URL
 from tests.deploy.test_notify import FORM, SECRETS
@@ -43,8 +44,28 @@ def hold(service, count, start=0):
     return ids
 
 
-def test_six_pending_in_a_window_make_one_mail_listing_six(digest_site, stream, notifier, sender, inbox, clock, capsys):
-    ids = hold(digest_site, 6)
+def handle_all(stream, notifier):
+    """Hand the stream to the handler until it is read (moto hands it out in pages)."""
+    while True:
+        event = stream.event()
+        if not event["Records"]:
+            return
+        assert notifier.handle(event) == {"batchItemFailures": []}
+
+
+@pytest.fixture
+def five_waiting(digest_site, stream, notifier, inbox):
+    """Five pending comments (Reader 0-4), each mailed at once: the next one makes more than five wait."""
+    ids = hold(digest_site, 5)
+    handle_all(stream, notifier)
+    mails = inbox.messages()
+    assert [m["Subject"] for m in mails] == ["[replybox] comment awaiting moderation on blog"] * 5
+    return ids
+
+
+def test_five_are_mailed_at_once_and_six_more_make_one_mail_listing_six(digest_site, five_waiting, stream, notifier,
+                                                                       sender, inbox, clock, capsys):
+    ids = hold(digest_site, 6, start=5)
     assert notifier.handle(stream.event()) == {"batchItemFailures": []}
     sender.run()
     assert inbox.messages() == []  # the window is still open: nothing yet
@@ -55,38 +76,39 @@ def test_six_pending_in_a_window_make_one_mail_listing_six(digest_site, stream, 
     assert mail["MessageAttributes"]["site"]["Value"] == "blog"
     text = mail["Message"]
     assert [int(n) for n in ENTRY.findall(text)] == [1, 2, 3, 4, 5, 6]
-    assert [f"Reader {n}" for n in range(6)] == re.findall(r"Author: (Reader \d)", text)
+    assert [f"Reader {n}" for n in range(5, 11)] == re.findall(r"Author: (Reader \d+)", text)  # not the mailed five
     links = LINK.findall(text)
     assert len(links) == 24 and {name for name, _ in links} == {"Approve", "Mark as spam", "Delete", "Reply"}
     assert all(url.startswith(f"{PUBLIC_URL}/sites/blog/moderation/links/") for _, url in links)
     # Privacy: no email, IP, user agent (nor the text, as in the per-comment mail), in the mail or the logs.
     out = capsys.readouterr().out + text
-    assert not any(secret in out for secret in SECRETS) and "reader0@example.com" not in out
+    assert not any(secret in out for secret in SECRETS) and "reader5@example.com" not in out
     assert "Question number" not in text
     assert len(ids) == 6
 
 
 def test_nothing_is_sent_twice(digest_site, stream, notifier, sender, inbox, clock, streamed_store):
-    hold(digest_site, 6)
+    hold(digest_site, 11)
     event = stream.event()
     notifier.handle(event)
     notifier.handle(event)  # Lambda delivers the batch again
+    assert len(inbox.messages()) == 5  # the first five, once each
     clock.advance(30 * 60)
     sender.run()
     sender.run()  # the next minute's run
     DigestSender(streamed_store, notifier, clock=clock).run()  # a second sender (another cold start)
-    notifier.handle(event)  # a very late redelivery: its ids are in the sent digest already
+    notifier.handle(event)  # a very late redelivery: mailed ones are marked, the rest are in the sent digest
     clock.advance(30 * 60)
     sender.run()
     (mail,) = inbox.messages()
     assert len(ENTRY.findall(mail["Message"])) == 6
 
 
-def test_each_comment_appears_in_exactly_one_digest(digest_site, stream, notifier, sender, inbox, clock):
-    first = hold(digest_site, 6)
+def test_each_comment_appears_in_exactly_one_digest(digest_site, five_waiting, stream, notifier, sender, inbox, clock):
+    first = hold(digest_site, 6, start=5)
     notifier.handle(stream.event())
     clock.advance(30 * 60)  # the next window: six more
-    second = hold(digest_site, 6, start=6)
+    second = hold(digest_site, 6, start=11)
     notifier.handle(stream.event())
     sender.run()  # only the first window has closed
     clock.advance(30 * 60)
@@ -94,19 +116,30 @@ def test_each_comment_appears_in_exactly_one_digest(digest_site, stream, notifie
     mails = inbox.messages()
     assert len(mails) == 2
     listed = [re.findall(r"Author: (Reader \d+)", m["Message"]) for m in mails]
-    assert listed == [[f"Reader {n}" for n in range(6)], [f"Reader {n}" for n in range(6, 12)]]
+    assert listed == [[f"Reader {n}" for n in range(5, 11)], [f"Reader {n}" for n in range(11, 17)]]
     assert len(first) == len(second) == 6
 
 
-def test_few_waiting_get_the_per_comment_mail_and_handled_ones_none(digest_site, stream, notifier, sender, inbox, clock):
-    ids = hold(digest_site, 3)
+def test_few_waiting_are_mailed_at_once_with_nothing_at_the_window_end(digest_site, stream, notifier, sender, inbox, clock):
+    hold(digest_site, 3)
+    notifier.handle(stream.event())
+    mails = inbox.messages()  # at once, not when the window closes
+    assert [m["Subject"] for m in mails] == ["[replybox] comment awaiting moderation on blog"] * 3
+    assert sorted(re.search(r"Author: (.+)", m["Message"]).group(1) for m in mails) == ["Reader 0", "Reader 1", "Reader 2"]
+    clock.advance(30 * 60)
+    sender.run()
+    assert inbox.messages() == []
+
+
+def test_a_comment_handled_before_the_window_closes_is_left_out(digest_site, five_waiting, stream, notifier, sender,
+                                                                  inbox, clock):
+    ids = hold(digest_site, 3, start=5)
     notifier.handle(stream.event())
     digest_site.act("blog", ids[0], "approve", 1)  # a moderator got to one before the window closed
     clock.advance(30 * 60)
     sender.run()
-    mails = inbox.messages()
-    assert [m["Subject"] for m in mails] == ["[replybox] comment awaiting moderation on blog"] * 2
-    assert sorted(re.search(r"Author: (.+)", m["Message"]).group(1) for m in mails) == ["Reader 1", "Reader 2"]
+    (mail,) = inbox.messages()
+    assert re.findall(r"Author: (.+)", mail["Message"]) == ["Reader 6", "Reader 7"]
     sender.run()
     assert inbox.messages() == []
 
@@ -118,15 +151,15 @@ def test_digest_minutes_zero_mails_each_comment_at_once(streamed_store, keyring,
     assert len(inbox.messages()) == 6
 
 
-def test_the_digest_links_act_on_post_only(digest_site, stream, notifier, sender, inbox, clock, http):
-    ids = hold(digest_site, 6)
+def test_the_digest_links_act_on_post_only(digest_site, five_waiting, stream, notifier, sender, inbox, clock, http):
+    ids = hold(digest_site, 6, start=5)
     notifier.handle(stream.event())
     clock.advance(30 * 60)
     sender.run()
     (mail,) = inbox.messages()
     entries = re.split(r"^\d+\. ", mail["Message"], flags=re.M)[1:]
     by_author = {re.search(r"Author: (.+)", e).group(1): dict(LINK.findall(e)) for e in entries}
-    cases = {"Reader 0": ("Approve", "approved"), "Reader 1": ("Mark as spam", "spam"), "Reader 2": ("Delete", "trash")}
+    cases = {"Reader 5": ("Approve", "approved"), "Reader 6": ("Mark as spam", "spam"), "Reader 7": ("Delete", "trash")}
     for n, (author, (link, status)) in enumerate(cases.items()):
         path = by_author[author][link].removeprefix(PUBLIC_URL)
         page = http.get(path)
@@ -136,7 +169,7 @@ def test_the_digest_links_act_on_post_only(digest_site, stream, notifier, sender
         assert digest_site.get("blog", ids[n]).status == status
         assert http.post(path, headers=FORM, body=b"").status_code == 409  # works once
     # the other links of a handled comment do nothing either
-    assert http.post(by_author["Reader 0"]["Delete"].removeprefix(PUBLIC_URL), headers=FORM, body=b"").status_code == 409
+    assert http.post(by_author["Reader 5"]["Delete"].removeprefix(PUBLIC_URL), headers=FORM, body=b"").status_code == 409
     assert digest_site.get("blog", ids[0]).status == "approved"
 
 
@@ -146,9 +179,7 @@ def test_the_reply_link_publishes_a_moderator_reply_and_keeps_what_was_typed(dig
 
     (asked,) = hold(digest_site, 1)
     notifier.handle(stream.event())
-    clock.advance(30 * 60)
-    sender.run()
-    (mail,) = inbox.messages()  # one waiting: the per-comment mail, which offers Reply too
+    (mail,) = inbox.messages()  # one waiting: the per-comment mail at once, which offers Reply too
     path = dict(LINK.findall(mail["Message"]))["Reply"].removeprefix(PUBLIC_URL)
     page = http.get(path).body.decode()
     assert 'name="content"' in page and "publishing your reply approves it too" in page
@@ -169,12 +200,11 @@ def test_the_reply_link_publishes_a_moderator_reply_and_keeps_what_was_typed(dig
     assert "&lt;b&gt;" in reply["content_html"]
 
 
-def test_a_busy_window_lists_fifty_and_counts_the_rest(digest_site, stream, notifier, sender, inbox, clock):
+def test_a_busy_window_lists_fifty_and_counts_the_rest(digest_site, five_waiting, stream, notifier, sender, inbox, clock):
     from chalicelib.digest import MAX_LISTED
 
-    hold(digest_site, MAX_LISTED + 3)
-    for _ in range(3):  # moto hands the stream out in pages
-        notifier.handle(stream.event())
+    hold(digest_site, MAX_LISTED + 3, start=5)
+    handle_all(stream, notifier)
     clock.advance(30 * 60)
     sender.run()
     (mail,) = inbox.messages()
@@ -200,12 +230,16 @@ def test_the_sender_function_is_scheduled_and_its_policy_is_exactly_what_it_call
     clock.advance(30 * 60)
     hold(digest_site, 1, start=6)
     notifier.handle(stream.event())
+    assert len(inbox.messages()) == 5  # the first five, at once
     calls = Calls(streamed_store.client)
-    sender.run()  # a digest
+    sender.run()  # a digest (Reader 5)
     clock.advance(30 * 60)
-    sender.run()  # a per-comment mail
+    DigestSender(streamed_store, notifier, clock=clock).windows.claim("blog", window_start(clock.now - 30 * 60, 30), clock.now)
+    sender.run()  # busy: another sender holds the second window (its state read to keep its DUE item)
+    clock.advance(LEASE + 60)
+    sender.run()  # the other sender died: the lease ran out, a digest (Reader 6)
     calls.close()
-    assert len(inbox.messages()) == 2
+    assert [len(ENTRY.findall(m["Message"])) for m in inbox.messages()] == [1, 1]
     assert table_statement(template, "SendDigestsRole")["Resource"] == {"Fn::GetAtt": ["ReplyboxTable", "Arn"]}
     assert granted(template, "SendDigestsRole") == calls.actions
     assert calls.tables == {streamed_store.table} and not calls.indexes

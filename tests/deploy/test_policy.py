@@ -182,8 +182,10 @@ def test_notify_policy_is_exactly_what_the_stream_handler_calls(template, notifi
     from chalicelib.mail import ReplyMailer
     from tests.conftest import make_service
 
-    make_site(streamed_store)
+    make_site(streamed_store)  # the default digest settings: the comment is mailed at once (one waits)
+    make_site(streamed_store, "always", digest_after=0)  # its comment goes into a digest window
     make_service(streamed_store, keyring, clock).submit("blog", comment_data(subscribe_comments="on"), ip="203.0.113.9")
+    make_service(streamed_store, keyring, clock).submit("always", comment_data(), ip="203.0.113.9")
     event = stream.event()
     # A count change its request could not settle (chalicelib/notify.py): settled here, in a transaction.
     from chalicelib.storage import count_due_key, marshal
@@ -199,10 +201,12 @@ def test_notify_policy_is_exactly_what_the_stream_handler_calls(template, notifi
     calls.close()
     assert sent == ["ada@example.com"]  # the confirmation mail, once
     table_actions = set(_list(table_statement(template, "NotifyModeratorsRole")["Action"]))
-    # UpdateItem: the per-site daily cap of readers' mails (an ADD under a condition), and settling a
-    # count (the COUNTDUE item marked, a COUNT shard added to, in one transaction)
-    assert table_actions == calls.actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
-    assert calls.tables == {streamed_store.table} and not calls.indexes
+    # UpdateItem: the per-site daily cap of readers' mails (an ADD under a condition), settling a count
+    # (the COUNTDUE item marked, a COUNT shard added to, in one transaction), a mail's marker claimed and
+    # the digest window's ADD; BatchGetItem / BatchWriteItem: the batch's markers; Query: how many wait
+    assert table_actions == calls.actions == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                              "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:Query"}
+    assert calls.tables == {streamed_store.table} and calls.indexes == {"queue"}
     # Besides the table: reading the stream (done by Lambda's poller with this role), nothing else.
     assert granted(template, "NotifyModeratorsRole") == calls.actions | STREAM_READ
 
@@ -211,7 +215,8 @@ def test_resources_are_the_table_and_its_indexes_only(template):
     table = {"Fn::GetAtt": ["ReplyboxTable", "Arn"]}
     indexes = {"Fn::Sub": "${ReplyboxTable.Arn}/index/*"}
     assert table_statement(template, "ApiHandlerRole")["Resource"] == [table, indexes]
-    assert table_statement(template, "NotifyModeratorsRole")["Resource"] == table
+    assert table_statement(template, "NotifyModeratorsRole")["Resource"] == [
+        table, {"Fn::Sub": "${ReplyboxTable.Arn}/index/queue"}]  # counting the pending: the queue index only
     for role in ("ApiHandlerRole", "NotifyModeratorsRole"):
         for statement in statements(template, role):
             assert statement["Resource"] != "*" and "*" not in _list(statement["Resource"])

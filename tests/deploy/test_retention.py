@@ -68,8 +68,17 @@ def test_notification_markers_expire(held_marker):
     assert marker["expires_at"] == now + 7 * 86400
 
 
+@pytest.mark.parametrize("after", [5, 0])
+def test_the_markers_of_a_site_with_digests_expire_too(streamed_store, keyring, clock, stream, notifier, after):
+    make_site(streamed_store, digest_after=after)  # 5: the comment is mailed at once; 0: it is digested
+    make_service(streamed_store, keyring, clock).submit("blog", comment_data(), ip="203.0.113.9")
+    notifier.handle(stream.event())
+    (marker,) = [i for i in items(streamed_store) if i["pk"].startswith("NOTIFIED#")]
+    assert marker["expires_at"] == int(clock.now) + 7 * 86400 and marker.get("how") == (None if after else "digest")
+
+
 def test_digest_windows_expire(streamed_store, keyring, clock, stream, notifier):
-    make_site(streamed_store)  # the default: a digest window
+    make_site(streamed_store, digest_after=0)  # always a digest: its window
     make_service(streamed_store, keyring, clock).submit("blog", comment_data(), ip="203.0.113.9")
     notifier.handle(stream.event())
     found = [i for i in items(streamed_store) if i["pk"].startswith(("DIGEST#", "DIGESTDUE#"))]
