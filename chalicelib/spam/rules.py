@@ -388,13 +388,27 @@ _GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
 
 # Letters in random case ('GvrPpYNkSOJ'): an ASCII word of 8+ letters in which an upper-case letter
 # follows a run of one or two lower-case ones at least twice. CamelCase names ('OpenStreetMap',
-# 'McDonald', 'iPhone') switch after longer runs, or once.
+# 'McDonald', 'iPhone') switch after longer runs, or once. Code names do it too ('MaxDegreeOfParallelism',
+# 'GetHostByName', 'dwRetVal'), but in a comment's text they sit among ordinary words, while a bot's
+# text is the generated word, or mostly such words: the text counts only when they are at least
+# RANDOM_SHARE of its words. A name or a website is one word anyway.
 _ASCII_WORD = re.compile(r"[A-Za-z]{8,64}")
 _SHORT_HUMP = re.compile(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
+_TEXT_WORD = re.compile(r"[^\W_]+")
+RANDOM_SHARE = 0.3
+
+
+def _random_words(text: str) -> int:
+    return sum(len(_SHORT_HUMP.findall(m.group(0))) >= 2 for m in _ASCII_WORD.finditer(text))
 
 
 def _random_case(text: str) -> bool:
-    return any(len(_SHORT_HUMP.findall(m.group(0))) >= 2 for m in _ASCII_WORD.finditer(text))
+    return _random_words(text) > 0
+
+
+def _random_case_text(text: str) -> bool:
+    found = _random_words(text)
+    return found > 0 and found >= RANDOM_SHARE * len(_TEXT_WORD.findall(text))
 
 
 _FILLER = frozenset(
@@ -410,8 +424,9 @@ def gibberish(c: Comment) -> Iterator[Reason]:
     if _GIBBERISH.search(c.flat[:20000]):
         yield Reason("gibberish", 1.5, "a run of 40+ letters that is no word (bot filler)")
     else:
-        fields = [name for name, value in (("text", text), ("name", c.submission.author[:200]), ("website", c.submission.url[:300]))
-                  if _random_case(value)]
+        fields = ["text"] if _random_case_text(text) or any(_random_case(link) for link in c.prepared.links[:20]) else []
+        fields += [name for name, value in (("name", c.submission.author[:200]), ("website", c.submission.url[:300]))
+                   if _random_case(value)]
         if fields:
             points = 2.0 if len(fields) == 1 else 3.0  # a bot fills every field with generated letters
             yield Reason("random-text", points, f"letters in random case, as generated text has them ('aBcDeF'), in the {' and '.join(fields)}")
@@ -565,7 +580,8 @@ def classifier(c: Comment) -> Iterator[Reason]:
         return
     log_odds, terms = model.score_terms(c.submission.content)
     points = classifier_points(log_odds)
-    capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and not c.promotes
+    foreign = points > CLASSIFIER_NOTHING_PROMOTED_MAX and c.promotes and not _reads_english(c)
+    capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and (not c.promotes or foreign)
     if capped:
         points = CLASSIFIER_NOTHING_PROMOTED_MAX
     if abs(points) < 0.05:
@@ -575,11 +591,38 @@ def classifier(c: Comment) -> Iterator[Reason]:
         shown = ", ".join(f"'{phrase}'" for phrase in _telling_phrases(terms))
         manner = "reads like spam" if percent >= 50 else "has some spam-like wording"
         detail = f"the text {manner} ({percent}% by the classifier)" + (f": {shown}" if shown else "")
-        if capped:
+        if foreign:
+            detail += "; capped, since it is written in a language the classifier learned from spam only"
+        elif capped:
             detail += "; capped, since it links, names and offers nothing"
     else:
         detail = f"the text reads like an ordinary comment ({percent}% spam by the classifier)"
     yield Reason("classifier", points, detail)
+
+
+# English function words that are no common word of German, Dutch, French, Spanish, Portuguese or
+# Italian ('in', 'was', 'so', 'on', 'is' are, and stay out).
+_ENGLISH = frozenset(
+    """the and you it of to that this for with are have my be not but what can your thanks thank just we
+    they he she if at from would there about how get like i'm it's don't very much please help any who
+    which when were been has had our their them his her than then""".split()
+)
+_WORD_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*")
+
+
+def _reads_english(c: Comment) -> bool:
+    """False for prose in another language written in Latin letters (Portuguese, Spanish, German, ...):
+    the classifier met those languages in spam only, so it reads their ordinary words ('de', 'com')
+    as spam. Short texts, placeholder Latin and other scripts keep its points: Cyrillic spam on an
+    English blog is what it learned, and rightly. Links are left out: their letters are no language."""
+    text = c.prepared.visible[:3000]
+    for link in c.prepared.links:
+        text = text.replace(link, " ")
+    found = _WORD_TOKEN.findall(text.lower())
+    if len(found) < 15 or sum(w in _FILLER for w in found) >= 3:
+        return True
+    latin = sum(all(ch < "\u0250" for ch in w) for w in found)  # Basic Latin to Latin Extended-B
+    return latin < 0.8 * len(found) or sum(w in _ENGLISH for w in found) >= 0.08 * len(found)
 
 
 def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:

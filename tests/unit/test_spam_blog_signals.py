@@ -137,6 +137,46 @@ def test_a_bot_filling_every_field_with_random_letters_is_blocked(rules_only):
     assert "random-text" not in rules_of(camel)
 
 
+def test_code_names_in_prose_are_no_random_text_but_a_generated_text_is(rules_only):
+    # A developer's reply names APIs whose humps are short ('MaxDegreeOfParallelism', 'dwRetVal'): among
+    # ordinary words they are code, not a bot's letters.
+    reply = evaluate(Submission(author="Stephen", content=(
+        "MaxDegreeOfParallelism only applies to blocks that spin up processing tasks; GetHostByName "
+        "and the dwRetVal you saw come from the older socket API, so you can ignore them here.")))
+    assert "random-text" not in rules_of(reply) and reply.decision == "approve", reply
+    for generated in ("TpRqWmZbXkLs", "YkDpolOXfCgmvnJL tTGmajsKSnC", "nice LDUMTdCAKpV"):
+        assert "random-text" in rules_of(evaluate(Submission(author="Ann", content=generated))), generated
+    # A generated token inside a link still counts, as before: the share is of the prose only.
+    linked = evaluate(Submission(author="Ann", content=(
+        "Nice one, have a look at the whole catalogue here http://shop.example/s/BDP?t=I9tIxe8cNkCosOqkEMGjLU5uwv6n")))
+    assert "random-text" in rules_of(linked)
+
+
+def test_prose_in_another_latin_language_keeps_no_classifier_points_above_the_cap():
+    # The shipped classifier met Portuguese and Spanish in spam only; a reader of a Portuguese blog
+    # who gives a website is no spammer for writing 'de' and 'com'. English spam keeps its points.
+    from chalicelib.spam import rules
+
+    for text in (
+        "Boa noite a todos, a minha mãe tem paralisia facial desde o mês passado e os médicos dizem que vai "
+        "melhorar com a fisioterapia. Alguém conhece um bom profissional na região de Campinas? Obrigada.",
+        "Hola a todos, mi madre tiene este problema desde hace un mes y los médicos dicen que con la "
+        "fisioterapia va a mejorar. ¿Alguien conoce un buen profesional en la zona de Valencia? Gracias.",
+    ):
+        verdict = evaluate(Submission(author="Regina", url="https://regina.example/", content=text))
+        points = [r for r in verdict.reasons if r.rule == "classifier"]
+        assert verdict.decision == "approve" and points and points[0].score <= rules.CLASSIFIER_NOTHING_PROMOTED_MAX, verdict
+        assert "language" in points[0].detail
+    english = evaluate(Submission(author="Cheap Loans", url="https://loans.example/", content=(
+        "Best cheap loans for you and your family, get the money you need today with no credit check, "
+        "visit our site now and apply in two minutes for the best rates of the year.")))
+    assert any(r.rule == "classifier" and r.score > rules.CLASSIFIER_NOTHING_PROMOTED_MAX for r in english.reasons), english
+    short = rules.Comment(Submission(content="Mira mi canal de música, suscríbete por favor"), rules.SiteRules(), None)
+    assert rules._reads_english(short)  # too short to tell a language: the classifier's word stands
+    russian = rules.Comment(Submission(content=" ".join(["Очень свежие события индустрии моды и стиля"] * 4)), rules.SiteRules(), None)
+    assert rules._reads_english(russian)  # another script: the classifier learned that spam, keep its points
+
+
 def test_a_name_in_another_script_than_the_comment_holds_at_most(rules_only):
     campaign = evaluate(Submission(author="DonaldNup", url="https://moda-news.example/", content=(
         "Очень стильные новости модного мира. Актуальные события подиумов. https://moda-news.example/")))
