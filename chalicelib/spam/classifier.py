@@ -14,11 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_not, itemgetter, mul, truediv
 from pathlib import Path
 from typing import Mapping
 
-from .text import find_links, visible_text, words
+from .text import Prepared, find_links, visible_text, words
 
 MODEL_PATH = Path(__file__).with_name("data") / "classifier.json"
 FORMAT = "replybox-spam-logreg/1"
@@ -32,13 +33,23 @@ _MARKDOWN_LINK = re.compile(r"\[([^\[\]]{0,300})\]\(([^()\s]{1,2000})\)")
 _DIGIT = re.compile(r"\d")
 
 
-def classifier_text(content: str) -> str:
+def classifier_text(content: str, prepared: Prepared | None = None) -> str:
     """Lower-case visible text without its links: the link rules judge those, so the classifier's
-    evidence stays independent of theirs (a block needs two independent signals)."""
+    evidence stays independent of theirs (a block needs two independent signals).
+
+    `prepared` (the verdict's Prepared for the same content) lends its visible text and links, which
+    are the same values as computing them again here for a comment within the head and tail."""
     if len(content) > _HEAD + _TAIL:
         content = content[:_HEAD] + " " + content[-_TAIL:]
-    text = _MARKDOWN_LINK.sub(r"\1 \2", visible_text(content))
-    for link in find_links(text):
+        prepared = None
+    visible = prepared.visible if prepared is not None else visible_text(content)
+    if "](" in visible:  # what a Markdown link needs: without it the substitution changes nothing
+        text = _MARKDOWN_LINK.sub(r"\1 \2", visible)
+        found = find_links(text)
+    else:
+        text = visible
+        found = prepared.links if prepared is not None else find_links(text)
+    for link in found:
         text = text.replace(link, " ")
     return text.lower()
 
@@ -51,11 +62,14 @@ def _char_grams(token: str) -> tuple[str, ...]:
     return tuple("c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1)))
 
 
-def _counts(content: str) -> tuple[Counter[str], Counter[str]]:
+def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str], Counter[str]]:
     """The comment's word n-gram and character n-gram counts, each in the order first seen."""
-    tokens = words(classifier_text(content))
-    lo, hi = WORD_NGRAMS
-    word_counts = Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
+    tokens = words(classifier_text(content, prepared))
+    if WORD_NGRAMS == (1, 2):  # the same strings in the same order as the general loop below, built in C
+        word_counts = Counter(chain(map("w ".__add__, tokens), map("w {} {}".format, tokens, tokens[1:])))
+    else:
+        lo, hi = WORD_NGRAMS
+        word_counts = Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
     # words only: punctuation and markup say more about a blog's engine than its spam
     char_counts = Counter(chain.from_iterable(map(_char_grams, tokens)))
     return word_counts, char_counts
@@ -63,6 +77,7 @@ def _counts(content: str) -> tuple[Counter[str], Counter[str]]:
 
 # 1 + log(count) for the counts a comment has (almost all are 1 to a few): a table, not a log a key.
 _SCALE = [0.0] + [1.0 + math.log(count) for count in range(1, 257)]
+_SQUARED = [scale * scale for scale in _SCALE]  # the products _norm takes, so the same floats
 
 
 def _scale(count: int) -> float:
@@ -70,7 +85,10 @@ def _scale(count: int) -> float:
 
 
 def _norm(counts: Counter[str]) -> float:
-    return math.sqrt(sum(_scale(count) * _scale(count) for count in counts.values())) or 1.0
+    values = counts.values()
+    if not values or max(values) < len(_SCALE):  # the same terms in the same order: the same sum
+        return math.sqrt(sum(map(_SQUARED.__getitem__, values))) or 1.0
+    return math.sqrt(sum(_scale(count) * _scale(count) for count in values)) or 1.0
 
 
 def features(content: str) -> dict[str, float]:
@@ -90,16 +108,24 @@ class Model:
     weights: Mapping[str, float]
     meta: Mapping[str, object]
 
-    def score_terms(self, content: str) -> tuple[float, list[tuple[str, float]]]:
-        """Log-odds of spam and the per-feature contributions that make it up."""
+    def score_terms(self, content: str, prepared: Prepared | None = None) -> tuple[float, list[tuple[str, float]]]:
+        """Log-odds of spam and the per-feature contributions that make it up (`prepared`: see
+        classifier_text)."""
         # features() without building the whole vector: most n-grams carry no weight, but each block's
-        # norm still counts them all. The same values in the same order as features(), so the same sum.
+        # norm still counts them all. The same values (scale / norm * weight) in the same order as
+        # features(), so the same sum; map() and compress() do per n-gram work in C.
         weight = self.weights.get
         terms: list[tuple[str, float]] = []
-        for counts in _counts(content):
+        for counts in _counts(content, prepared):
             norm = _norm(counts)
-            terms.extend((key, _scale(count) / norm * w) for key, count in counts.items() if (w := weight(key)) is not None)
-        return self.bias + sum(c for _, c in terms), terms
+            keys = list(counts)
+            found = list(map(weight, keys))
+            weighted = list(map(is_not, found, repeat(None)))
+            values = counts.values()
+            scale = _SCALE.__getitem__ if not values or max(values) < len(_SCALE) else _scale
+            scaled = map(truediv, map(scale, compress(values, weighted)), repeat(norm))
+            terms.extend(zip(compress(keys, weighted), map(mul, scaled, compress(found, weighted))))
+        return self.bias + sum(map(itemgetter(1), terms)), terms
 
     def probability(self, content: str) -> float:
         return _sigmoid(self.score_terms(content)[0])

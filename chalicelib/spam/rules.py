@@ -297,7 +297,7 @@ def author(c: Comment) -> Iterator[Reason]:
         shown = ", ".join(f"'{w}'" for w in sales[:3])
         yield Reason("author-sales-words", min(1.0 * len(sales), 2.5), f"the author name has sales words: {shown}")
     flat = " ".join(names)
-    sold = [label for label, pattern in phrases.SALES if pattern.search(flat)] if phrases.ANY_SALES.search(flat) else []
+    sold = phrases.sales_labels(flat)
     business = phrases.BUSINESS_NAME.search(flat)
     if sold or (business and not sales):
         shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'" if business else ""
@@ -335,7 +335,7 @@ def sales_terms(c: Comment) -> Iterator[Reason]:
     """What spam sells, in the text, the links or the URL field ('cheap-nfl-jerseys' reads as words)."""
     url_words = " ".join(words(c.submission.url[:2000])) + " " + " ".join(" ".join(words(link)) for link in c.prepared.links[:20])
     text = f"{c.flat_ends} {url_words}"
-    hits = [label for label, pattern in phrases.SALES if pattern.search(text)] if phrases.ANY_SALES.search(text) else []
+    hits = phrases.sales_labels(text)
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits[:3])
         points = SALES_POINTS * len(hits)
@@ -349,10 +349,10 @@ def templates(c: Comment) -> Iterator[Reason]:
     """Praise that fits any post, with a link (WordPress's classic spam), and the marketer's pitch."""
     text = c.flat_ends
     has_link = bool(c.submission.url.strip()) or bool(c.prepared.links)
-    praise = sum(1 for pattern in phrases.FLATTERY if pattern.search(text)) if phrases.ANY_FLATTERY.search(text) else 0
+    praise = sum(1 for match in phrases.first_matches(phrases.FLATTERY, phrases.ANY_FLATTERY, text) if match)
     if praise >= 2 and has_link:
         yield Reason("flattery-template", min(FLATTERY_POINTS + 0.5 * (praise - 2), 3.0), f"{praise} template compliments that fit any post, with a link")
-    pitch = [m.group(0) for m in (pattern.search(text) for pattern in phrases.PITCH) if m] if phrases.ANY_PITCH.search(text) else []
+    pitch = [m.group(0) for m in phrases.first_matches(phrases.PITCH, phrases.ANY_PITCH, text) if m]
     if pitch:
         shown = ", ".join(f"'{p}'" for p in pitch[:3])
         yield Reason("pitch", min(PITCH_POINTS * len(pitch), PITCH_MAX), f"a sales pitch to the site owner: {shown}")
@@ -519,7 +519,8 @@ def repeats(c: Comment) -> Iterator[Reason]:
 
 def solicitation(c: Comment) -> Iterator[Reason]:
     text = c.flat_ends
-    hits = [label for label, pattern in _SOLICITATIONS if pattern.search(text)] if _ANY_SOLICITATION.search(text) else []
+    found = phrases.first_matches([pattern for _, pattern in _SOLICITATIONS], _ANY_SOLICITATION, text)
+    hits = [label for (label, _), match in zip(_SOLICITATIONS, found) if match]
     if hits:
         shown = ", ".join(f"'{h}'" for h in hits)
         yield Reason("solicitation", min(SOLICITATION_POINTS + 1.0 * (len(hits) - 1), 5.0), f"asks readers to act for the author: {shown}")
@@ -540,7 +541,8 @@ def promotion(c: Comment) -> Iterator[Reason]:
     """Self-promotion cues (see _PROMOTION) and links to promoted places (_PROMOTED_LINK): one family
     with `solicitation`, so asking twice is not two kinds of evidence."""
     text = c.flat_ends
-    hits = [(label, points) for label, points, pattern in _PROMOTION if pattern.search(text)] if _ANY_PROMOTION.search(text) else []
+    found = phrases.first_matches([pattern for _, _, pattern in _PROMOTION], _ANY_PROMOTION, text)
+    hits = [(label, points) for (label, points, _), match in zip(_PROMOTION, found) if match]
     if any(_PROMOTED_LINK.search(link.lower()) for link in c.prepared.links[:20]):
         hits.append(("links to a fundraiser, store, app, referral or profile", PROMOTED_LINK_POINTS))
     if hits:
@@ -578,7 +580,7 @@ def classifier(c: Comment) -> Iterator[Reason]:
     model = shipped_model()
     if model is None:
         return
-    log_odds, terms = model.score_terms(c.submission.content)
+    log_odds, terms = model.score_terms(c.submission.content, c.prepared)
     points = classifier_points(log_odds)
     foreign = points > CLASSIFIER_NOTHING_PROMOTED_MAX and c.promotes and not _reads_english(c)
     capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and (not c.promotes or foreign)
