@@ -19,8 +19,8 @@ from .keys import comment_fields, default_matcher, site_matcher
 from .learned import STOPWORDS, learned_log_odds, learning_keys
 from . import phrases
 from .text import (
-    OPEN_REDIRECT, REDIRECTOR_HOSTS, SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, find_links, host_matches, link_domains, link_host,
-    registrable_domain, words,
+    OPEN_REDIRECT, REDIRECTOR_HOSTS, SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, case_counts, find_links, host_matches, link_domains, link_host,
+    non_ascii, registrable_domain, words,
 )
 from .verdict import Decision, LearnedCounts, Reason, SiteMemory, SiteRules, Submission, Thresholds
 
@@ -395,10 +395,13 @@ _GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
 _ASCII_WORD = re.compile(r"[A-Za-z]{8,64}")
 _SHORT_HUMP = re.compile(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
 _TEXT_WORD = re.compile(r"[^\W_]+")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 RANDOM_SHARE = 0.3
 
 
 def _random_words(text: str) -> int:
+    if _LOWER_UPPER.search(text) is None:  # what each hump needs: texts without it need no word loop
+        return 0
     return sum(len(_SHORT_HUMP.findall(m.group(0))) >= 2 for m in _ASCII_WORD.finditer(text))
 
 
@@ -430,7 +433,7 @@ def gibberish(c: Comment) -> Iterator[Reason]:
         if fields:
             points = 2.0 if len(fields) == 1 else 3.0  # a bot fills every field with generated letters
             yield Reason("random-text", points, f"letters in random case, as generated text has them ('aBcDeF'), in the {' and '.join(fields)}")
-    filler = {w for w in words(text) if w in _FILLER}
+    filler = _FILLER.intersection(words(text))
     if len(filler) >= 3:
         yield Reason("filler-text", 2.0, f"placeholder Latin ({len(filler)} words like '{sorted(filler)[0]}'): bot filler")
 
@@ -466,10 +469,11 @@ AUTHOR_SCRIPT_POINTS = 0.6  # under hold alone: people do write under a Latin ni
 
 def _main_script(text: str, at_least: int) -> str:
     """The script most letters of text are in (Japanese kana count as Han), or '' under `at_least` letters."""
-    letters = sum(map(str.isalpha, text))
-    # Most comments: every letter is ASCII (curly quotes and dashes are no letters), so C loops only.
-    if text.isascii() or letters == sum(map(str.isalpha, text.encode("ascii", "ignore").decode("ascii"))):
-        return "LATIN" if letters >= at_least else ""
+    # Most comments: every letter is ASCII (curly quotes and dashes are no letters), so C loops only
+    # (an ASCII character is a letter iff A-Z or a-z).
+    upper, lower = case_counts(text.encode("ascii", "ignore").decode("ascii"))
+    if not any(map(str.isalpha, non_ascii(text))):
+        return "LATIN" if upper + lower >= at_least else ""
     counts: dict[str, int] = {}
     for ch in text:
         if ch.isalpha():
@@ -505,7 +509,7 @@ def _disposable_domains() -> frozenset[str]:
 
 def shouting(c: Comment) -> Iterator[Reason]:
     text = c.prepared.visible[:20000]
-    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))  # C loops, not a Python one
+    upper, lower = case_counts(text)
     letters = upper + lower
     if letters >= 20 and upper >= 0.8 * letters:
         yield Reason("all-caps", 0.5, f"written in capitals ({round(100 * upper / letters)}% of {letters} letters)")

@@ -13,6 +13,7 @@ from functools import cached_property
 
 # Invisible characters spammers (and YouTube's export) sprinkle into text to split words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_ANY_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 _ANCHOR = re.compile(r"""<a\s[^<>]{0,2000}?href\s*=\s*["']?([^"'\s<>]{1,2000})[^<>]{0,2000}>""", re.I)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
@@ -55,7 +56,11 @@ OPEN_REDIRECT = re.compile(r"[?&][\w.-]{1,40}=https?%3a%2f%2f", re.I)
 
 def without_invisible(text: str) -> str:
     """NFKC-folded text without zero-width characters (fullwidth 'ｃｏｍ' becomes 'com')."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    if text.isascii():  # the invisible characters are not ASCII, and NFKC keeps ASCII as it is
+        return text
+    if _ANY_INVISIBLE.search(text):  # a C scan: translate() looks every character up in a dict
+        text = text.translate(_INVISIBLE)
+    return unicodedata.normalize("NFKC", text)
 
 
 def strip_tags(text: str) -> str:
@@ -66,6 +71,8 @@ def strip_tags(text: str) -> str:
 def visible_text(content: str) -> str:
     """What a reader would see: entities decoded, link targets kept in place of their tags."""
     text = html.unescape(without_invisible(content))
+    if "<" not in text:  # no tag, so neither pattern can match
+        return text
     text = _ANCHOR.sub(lambda m: f" {m.group(1)} ", text)
     return _TAG.sub(" ", text)
 
@@ -150,6 +157,25 @@ def host_matches(host: str, hosts: frozenset[str]) -> bool:
     """True when host or one of its parent domains is in hosts ('m.bit.ly' matches 'bit.ly')."""
     parts = host.split(".")
     return any(".".join(parts[i:]) in hosts for i in range(len(parts) - 1))
+
+
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def non_ascii(text: str) -> str:
+    """Text's characters outside ASCII, in order ('' for ASCII text)."""
+    return "" if text.isascii() else "".join(_NOT_ASCII.findall(text))
+
+
+def case_counts(text: str) -> tuple[int, int]:
+    """How many characters of text are upper case and how many lower case (str.isupper and
+    str.islower of each): the ASCII part counted by bytes.translate, the rest one by one."""
+    part = text.encode("ascii", "ignore")  # an ASCII character is upper (lower) case iff A-Z (a-z)
+    upper, lower = len(part) - len(part.translate(None, _ASCII_UPPER)), len(part) - len(part.translate(None, _ASCII_LOWER))
+    rest = non_ascii(text)
+    return upper + sum(map(str.isupper, rest)), lower + sum(map(str.islower, rest))
 
 
 def words(text: str) -> list[str]:
