@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain, compress, repeat
-from operator import is_not, itemgetter, mul, truediv
+from itertools import chain, repeat
+from operator import itemgetter, mul, truediv
 from pathlib import Path
 from typing import Mapping
 
@@ -84,9 +84,14 @@ def _scale(count: int) -> float:
     return _SCALE[count] if count < len(_SCALE) else 1.0 + math.log(count)
 
 
+def _small(counts: Counter[str]) -> bool:
+    """Whether every count is in the _SCALE table."""
+    return not counts or max(counts.values()) < len(_SCALE)
+
+
 def _norm(counts: Counter[str]) -> float:
     values = counts.values()
-    if not values or max(values) < len(_SCALE):  # the same terms in the same order: the same sum
+    if _small(counts):  # the same terms in the same order: the same sum
         return math.sqrt(sum(map(_SQUARED.__getitem__, values))) or 1.0
     return math.sqrt(sum(_scale(count) * _scale(count) for count in values)) or 1.0
 
@@ -111,21 +116,26 @@ class Model:
     def score_terms(self, content: str, prepared: Prepared | None = None) -> tuple[float, list[tuple[str, float]]]:
         """Log-odds of spam and the per-feature contributions that make it up (`prepared`: see
         classifier_text)."""
+        log_odds, word_terms, char_terms = self.score_blocks(content, prepared)
+        return log_odds, word_terms + char_terms
+
+    def score_blocks(
+        self, content: str, prepared: Prepared | None = None
+    ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
+        """score_terms with the contributions of word n-grams and of character n-grams apart."""
         # features() without building the whole vector: most n-grams carry no weight, but each block's
         # norm still counts them all. The same values (scale / norm * weight) in the same order as
-        # features(), so the same sum; map() and compress() do per n-gram work in C.
-        weight = self.weights.get
-        terms: list[tuple[str, float]] = []
+        # features(), so the same sum; map() and filter() do per n-gram work in C.
+        weights = self.weights
+        blocks: list[list[tuple[str, float]]] = []
         for counts in _counts(content, prepared):
             norm = _norm(counts)
-            keys = list(counts)
-            found = list(map(weight, keys))
-            weighted = list(map(is_not, found, repeat(None)))
-            values = counts.values()
-            scale = _SCALE.__getitem__ if not values or max(values) < len(_SCALE) else _scale
-            scaled = map(truediv, map(scale, compress(values, weighted)), repeat(norm))
-            terms.extend(zip(compress(keys, weighted), map(mul, scaled, compress(found, weighted))))
-        return self.bias + sum(map(itemgetter(1), terms)), terms
+            keys = list(filter(weights.__contains__, counts))
+            found = map(weights.__getitem__, keys)
+            scaled = map(truediv, map(_SCALE.__getitem__ if _small(counts) else _scale, map(counts.__getitem__, keys)), repeat(norm))
+            blocks.append(list(zip(keys, map(mul, scaled, found))))
+        word_terms, char_terms = blocks
+        return self.bias + sum(map(itemgetter(1), chain(word_terms, char_terms))), word_terms, char_terms
 
     def probability(self, content: str) -> float:
         return _sigmoid(self.score_terms(content)[0])

@@ -77,14 +77,20 @@ class KeyMatcher:
             return []
         text = text.lower()
         found: dict[str, tuple[int, int]] = {}
+        groups = self._groups
         for end, line in self._automaton.iter(text):
-            prefix, short, by_next, keys = self._groups.get(line) or self._group(line)
+            group = groups.get(line)
+            prefix, lengths, by_next, keys = group if group is not None else self._group(line)
+            if by_next:
+                longer = by_next.get(text[end + 1 : end + 1 + PREFIX])
+                if longer:
+                    lengths += longer
             start = end - prefix + 1
-            for length in (*short, *by_next.get(text[end + 1 : end + 1 + PREFIX], ())) if by_next else short:
+            for length in lengths:
                 key = text[start : start + length]
                 if key in keys and key not in found:
                     found[key] = (start + length, -length)
-        return sorted(found, key=found.__getitem__)
+        return sorted(found, key=found.__getitem__) if len(found) > 1 else list(found)
 
     def _group(self, line: str) -> _Group:
         """A group's prefix length, the lengths of its keys up to two prefixes long, the lengths of

@@ -33,43 +33,180 @@ class Phrase:
         return self._compiled.match(text, pos)
 
 
-def starts(gate: re.Pattern, text: str) -> list[int]:
-    """Every position where `gate` (an any_of pattern) matches, overlapping ones too, in order."""
-    found: list[int] = []
-    match = gate.search(text)
-    while match:
-        found.append(match.start())
-        match = gate.search(text, match.start() + 1)
-    return found
-
-
-def first_matches(patterns: Iterable[Phrase], gate: re.Pattern, text: str) -> list[re.Match | None]:
+def first_matches(patterns: Iterable[Phrase], gate: Gate, text: str) -> list[re.Match | None]:
     """What `pattern.search(text)` returns for each pattern of a list, with `gate` its any_of.
 
     A pattern can only match where one of its branches does, and each branch is in the gate: so
     each pattern is tried (anchored, lookbehinds and \\b still seeing the text before) only where the
     gate matches, in order, and the first that matches is the leftmost match, as search finds it.
     One pass of the gate instead of one search of the text per pattern."""
-    at = starts(gate, text)
+    at = gate.starts(text)
     if not at:
         return [None for _ in patterns]
     return [next((m for pos in at if (m := pattern.match(text, pos))), None) for pattern in patterns]
 
 
-def any_of(patterns: Iterable[re.Pattern | Phrase]) -> re.Pattern:
-    """One pattern that matches where any of `patterns` does. Most comments match none of a list, so
-    rules ask this first and run the list itself only on a hit (same answers, fewer passes). The
-    alternatives that begin at a word boundary share one leading `\\b`: the regex engine then gives
-    up at once inside a word instead of testing every alternative there."""
+class Gate:
+    """One search for where any of a list's patterns matches (see any_of)."""
+
+    __slots__ = ("_words", "_others")
+
+    def __init__(self, at_word: list[str], others: list[str]):
+        # '\\bX', X beginning with a word character, matches where X follows a non-word character or
+        # the start: so '\\W(?:X)' over the text after one space. Beginning with a character class, the
+        # pattern lets the engine scan for candidates in a tight loop instead of starting a match at
+        # every position (a pattern that begins with '\\b' costs ~40 ns a character, words or not).
+        # Lookbehinds in X that begin with a word character cannot see the space, as they could not
+        # see before the start. Branches are grouped by first letter (_by_first_letter) for speed too.
+        self._words = re.compile(r"\W(?:" + "|".join(_by_first_letter(at_word, keep_order=False) or []) + ")") if at_word else None
+        self._others = re.compile("|".join(f"(?:{b})" for b in others)) if others else None
+
+    def search(self, text: str) -> bool:
+        """Whether any pattern of the list matches somewhere in text."""
+        if self._words is not None and self._words.search(" " + text):
+            return True
+        return self._others is not None and self._others.search(text) is not None
+
+    def starts(self, text: str) -> list[int]:
+        """Every position where a pattern of the list matches, overlapping ones too, in order."""
+        found: list[int] = []
+        if self._words is not None:
+            padded = " " + text
+            match = self._words.search(padded)
+            while match:
+                found.append(match.start())  # the word begins after the non-word character, one on in padded
+                match = self._words.search(padded, match.start() + 1)
+        if self._others is not None:
+            match = self._others.search(text)
+            while match:
+                found.append(match.start())
+                match = self._others.search(text, match.start() + 1)
+            found = sorted(set(found))
+        return found
+
+
+_LOOKBEHIND = re.compile(r"\(\?<[=!](?:\\b)?(.)")
+
+
+def any_of(patterns: Iterable[re.Pattern | Phrase]) -> Gate:
+    """One search that matches where any of `patterns` does. Most comments match none of a list, so
+    rules ask this first and run the list itself only where it matched (same answers, fewer passes).
+    The alternatives that begin at a word boundary (with a word character) are searched together
+    after a non-word character (see Gate); the others as they are."""
     at_word, others = [], []
     for pattern in patterns:
         for branch in _top_level_branches(pattern.pattern):
-            if branch.startswith("\\b"):
+            if branch.startswith("\\b") and _begins_with_word_character(branch[2:]) and all(
+                m.group(1).isalnum() for m in _LOOKBEHIND.finditer(branch)
+            ):
                 at_word.append(branch[2:])
             else:
                 others.append(branch)
-    parts = ([r"\b(?:" + "|".join(at_word) + ")"] if at_word else []) + [f"(?:{b})" for b in others]
-    return re.compile("|".join(parts))
+    return Gate(at_word, others)
+
+
+def _begins_with_word_character(branch: str) -> bool:
+    """Whether every match of branch begins with a word character (conservatively: a literal letter
+    or digit, \\d or \\w, a lookahead for one, or a group of alternatives that each do; after an
+    optional group, what follows it too)."""
+    if branch[:1].isalnum() or branch[:2] in ("\\d", "\\w"):
+        return branch[1 + (branch[0] == "\\") :][:1] not in ("?", "*", "{")  # 'a?' may begin with what follows
+    if branch.startswith("(?=") or branch.startswith("(?:"):
+        end = _group_end(branch)
+        if end is None:
+            return False
+        after = branch[end + 1 :]
+        if branch.startswith("(?:") and after[:1] in ("?", "*"):
+            if not _begins_with_word_character(after[1:]):
+                return False
+        elif branch.startswith("(?:") and after[:1] == "{":
+            return False
+        return all(_begins_with_word_character(alternative) for alternative in _top_level_branches(branch[3:end]))
+    return False
+
+
+def word_pattern(pattern: str) -> str:
+    """`pattern` (alternatives that each begin with `\\b`) with its alternatives grouped by first letter:
+    the same matches, found faster. Unchanged unless every alternative can be grouped, so that the
+    alternatives that can match at a place keep their order (the same match wins)."""
+    branches = _top_level_branches(pattern)
+    if not all(branch.startswith("\\b") for branch in branches):
+        return pattern
+    grouped = _by_first_letter([branch[2:] for branch in branches], keep_order=True)
+    return pattern if grouped is None else r"\b(?:" + "|".join(grouped) + ")"
+
+
+_QUANTIFIERS = ("?", "*", "+", "{")
+_MAX_COPIED = 160  # characters of pattern opening up one leading group may copy
+
+
+def _by_first_letter(branches: list[str], keep_order: bool) -> list[str] | None:
+    """Branches as 'c(?:rest|rest)' groups, one per first letter, in the order letters first occur.
+
+    The regex engine tries a branch that begins with a letter only where the text has that letter
+    (a test of one character), but enters any other branch; so a leading group is opened up:
+    '(?:buy|order) x' becomes 'b(?:uy x)' and 'o(?:rder x)'. Branches that cannot be opened up
+    (a lookaround, a class or a quantified group first) come after the groups; with `keep_order`
+    their presence returns None instead (an order change could change which alternative wins)."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for branch in branches:
+        pairs = _first_letters(branch)
+        if pairs is None:
+            if keep_order:
+                return None
+            rest.append(branch)
+            continue
+        for letter, tail in pairs:
+            groups.setdefault(letter, []).append(tail)
+    return [f"{letter}(?:{'|'.join(tails)})" for letter, tails in groups.items()] + rest
+
+
+def _first_letters(branch: str) -> list[tuple[str, str]] | None:
+    """(first letter, the rest) for each way branch can begin, in order, or None when it does not
+    begin with a letter or a non-capturing group of alternatives that each do."""
+    if branch[:1].isalnum() and branch[1:2] not in _QUANTIFIERS:
+        return [(branch[0], branch[1:])]
+    if not branch.startswith("(?:"):
+        return None
+    end = _group_end(branch)
+    if end is None or branch[end + 1 : end + 2] in _QUANTIFIERS:
+        return None
+    pairs: list[tuple[str, str]] = []
+    after = branch[end + 1 :]
+    for alternative in _top_level_branches(branch[3:end]):
+        inner = _first_letters(alternative)
+        if inner is None:
+            return None
+        pairs += [(letter, tail + after) for letter, tail in inner]
+    if (len({letter for letter, _ in pairs}) - 1) * len(after) > _MAX_COPIED:
+        return None  # what follows the group would be copied into each letter's group: a long pattern compiles slowly
+    return pairs
+
+
+def _group_end(pattern: str) -> int | None:
+    """Index of the ')' closing the group that opens pattern, or None."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 def _top_level_branches(pattern: str) -> list[str]:

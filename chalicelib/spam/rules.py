@@ -584,7 +584,7 @@ def classifier(c: Comment) -> Iterator[Reason]:
     model = shipped_model()
     if model is None:
         return
-    log_odds, terms = model.score_terms(c.submission.content, c.prepared)
+    log_odds, word_terms, _ = model.score_blocks(c.submission.content, c.prepared)
     points = classifier_points(log_odds)
     foreign = points > CLASSIFIER_NOTHING_PROMOTED_MAX and c.promotes and not _reads_english(c)
     capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and (not c.promotes or foreign)
@@ -594,7 +594,7 @@ def classifier(c: Comment) -> Iterator[Reason]:
         return
     percent = round(100 * _sigmoid(log_odds))
     if points > 0:
-        shown = ", ".join(f"'{phrase}'" for phrase in _telling_phrases(terms))
+        shown = ", ".join(f"'{phrase}'" for phrase in _telling_phrases(word_terms))
         manner = "reads like spam" if percent >= 50 else "has some spam-like wording"
         detail = f"the text {manner} ({percent}% by the classifier)" + (f": {shown}" if shown else "")
         if foreign:
@@ -634,11 +634,12 @@ def _reads_english(c: Comment) -> bool:
 def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:
     """The word n-grams that pushed most toward spam, skipping stop-word-only ones ('for', 'on')."""
     shown: list[str] = []
-    for key, contribution in sorted(terms, key=lambda t: -t[1]):
-        if contribution <= 0 or len(shown) >= limit:
+    # Only word n-grams that push toward spam can be shown: sorting just those (stably, as sorting
+    # all would order them) is the same walk as sorting all and skipping the rest.
+    telling = [t for t in terms if t[1] > 0 and t[0].startswith("w ")]
+    for key, _ in sorted(telling, key=lambda t: -t[1]):
+        if len(shown) >= limit:
             break
-        if not key.startswith("w "):
-            continue
         tokens = key[2:].split()
         if all(t in STOPWORDS for t in tokens):
             continue
