@@ -32,3 +32,21 @@ def test_combined_pattern_keeps_branches_inside_groups_and_classes():
     combined = phrases.any_of([re.compile(r"\bab(?:c|d)|[|x]y"), re.compile(r"\bzz")])
     assert combined.search("abd") and combined.search("|y") and combined.search("zz")
     assert not combined.search("xab") and not combined.search("c") and not combined.search("d")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12), st.sampled_from(sorted(LISTS)), st.sampled_from([" ", "", "  ", ", "]))
+def test_first_matches_are_what_each_pattern_of_the_list_finds(pieces, name, glue):
+    text = glue.join(pieces)
+    patterns, combined = LISTS[name]
+    found = phrases.first_matches(patterns, combined, text)
+    expected = [p.search(text) for p in patterns]
+    assert [m and (m.span(), m.group(0)) for m in found] == [m and (m.span(), m.group(0)) for m in expected]
+
+
+def test_the_gate_sees_a_word_at_the_start_and_after_any_non_word_character():
+    gate = phrases.any_of([re.compile(r"\b(?<!going to )check it\b|\b(?:online )?casinos?\b|\$\d")])
+    assert gate.starts("check it") == [0]
+    assert gate.starts("going to check it") == []
+    assert gate.starts("(casino) $5, online casino") == [1, 9, 13, 20]
+    assert gate.starts("xcheck it") == [] and not gate.search("recasino")
