@@ -8,6 +8,7 @@ from typing import Annotated, Any, Callable, Literal, Optional, TypeVar, get_arg
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StringConstraints, ValidationError, field_validator
 
 from .digest import DEFAULT_AFTER, DEFAULT_MINUTES
+from .email_syntax import plain_parts
 from .i18n import deferred
 
 
@@ -202,6 +203,8 @@ class CommentIn(Model):
     @classmethod
     def _email(cls, v: Any) -> str:
         v = _required(_clean(v), MAX_EMAIL)
+        if plain_parts(v) is not None:  # an ordinary address: email-validator would take it as it is
+            return v
         from email_validator import EmailNotValidError, validate_email
 
         try:

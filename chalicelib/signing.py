@@ -58,18 +58,24 @@ def canonical_email(email: str) -> str:
     """
     import unicodedata
 
-    from email_validator import EmailNotValidError, validate_email
+    from .email_syntax import plain_parts
 
     text = unicodedata.normalize("NFKC", email.strip())
     local, _, domain = text.rpartition("@")
-    try:
-        checked = validate_email(text, check_deliverability=False)
-        local, domain = checked.local_part, checked.ascii_domain
-    except EmailNotValidError:  # erasure of an odd address: still fold what can be folded
+    parts = plain_parts(text)  # an ordinary address: what email-validator would answer, without loading it
+    if parts is not None:
+        local, domain = parts
+    else:
+        from email_validator import EmailNotValidError, validate_email
+
         try:
-            domain = domain.encode("idna").decode("ascii")
-        except UnicodeError:
-            pass
+            checked = validate_email(text, check_deliverability=False)
+            local, domain = checked.local_part, checked.ascii_domain
+        except EmailNotValidError:  # erasure of an odd address: still fold what can be folded
+            try:
+                domain = domain.encode("idna").decode("ascii")
+            except UnicodeError:
+                pass
     return f"{unicodedata.normalize('NFKC', local).casefold()}@{domain.lower()}" if local else text.casefold()
 
 
