@@ -198,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from chalicelib import wiring
     from chalicelib.errors import NotFoundError, FieldsError
     from chalicelib.migrate.export import site_comments, to_jsonl, to_wxr
-    from chalicelib.models import ModeratorComment
+    from chalicelib.views import ModeratorComment
 
     service = wiring.service()
     subscriptions: list[dict] = []

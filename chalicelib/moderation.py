@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from . import spam
@@ -25,35 +25,17 @@ from .models import (
     MAX_PAGE,
     MAX_POST_ID,
     STATUSES,
-    BulkAction,
-    BulkResult,
     Comment,
     CommentIn,
-    DiscardDay,
-    EmptyRequest,
-    EmptyResult,
-    EraseRequest,
-    EraseResult,
-    FormToken,
-    ModerationAction,
-    ModerationStats,
-    ModeratorComment,
-    PersonExport,
-    PostClosing,
-    PostState,
     PublicComment,
-    PublicPage,
-    QueuePage,
     Site,
     SubmitResult,
-    SubscriptionView,
     content_html,
     duplicate_form,
     is_ulid,
     normalize_text,
     parse,
     parse_comment,
-    parse_content,
 )
 from .signing import Keyring
 from .storage import (
@@ -67,6 +49,21 @@ from .storage import (
     comment_id_of,
     item_kind,
 )
+
+
+if TYPE_CHECKING:  # the answers' models: a submission (the cold start) never builds them
+    from .views import (
+        BulkResult,
+        EmptyResult,
+        EraseResult,
+        FormToken,
+        ModerationStats,
+        ModeratorComment,
+        PersonExport,
+        PostState,
+        PublicPage,
+        QueuePage,
+    )
 
 
 # action -> (statuses it applies to, status it leads to; None = the status before trash)
@@ -349,6 +346,8 @@ class Service:
         """A moderator's reply under an approved comment, published at once as the site's: no spam
         score, no flood or duplicate check (the moderator chose to post it). It has no email: no
         trust, erasure or avatar key of a real person can match it. Returns the new full view."""
+        from .views import ModeratorComment, parse_content
+
         content = parse_content(content)
         site = self.site(slug)
         parent = self._comment(slug, parent_id)
@@ -455,6 +454,8 @@ class Service:
             log_event("warning", site=slug, error="discard count not stored")
 
     def form_token(self, slug: str) -> FormToken:
+        from .views import FormToken
+
         self.site(slug)
         from .signing import FORM_TOKEN_TTL
 
@@ -462,6 +463,8 @@ class Service:
 
     # ---- public reading ----
     def list_public(self, slug: str, post_id: str, limit: int = 50, cursor: str | None = None) -> PublicPage:
+        from .views import PublicPage
+
         site = self.site(slug)
         limit = _page_size(limit)
         scope = f"public:{slug}:{post_id}"
@@ -482,6 +485,8 @@ class Service:
 
     def set_closed(self, slug: str, post_id: str, closed: Any) -> PostState:
         """A moderator opens or closes a post; either choice outranks the site's close-after-days rule."""
+        from .views import PostClosing, PostState
+
         self.site(slug)
         closed = parse(PostClosing, {"closed": closed}).closed
         if not post_id or len(post_id) > MAX_POST_ID:
@@ -511,6 +516,8 @@ class Service:
         return record["name"]
 
     def queue(self, slug: str, status: str = "pending", limit: int = 50, cursor: str | None = None) -> QueuePage:
+        from .views import ModeratorComment, QueuePage
+
         if status not in STATUSES:
             raise FieldsError({"status": f"must be one of {', '.join(STATUSES)}"})
         limit = _page_size(limit)
@@ -525,6 +532,8 @@ class Service:
 
     def stats(self, slug: str) -> ModerationStats:
         """Counts of each tab (up to COUNT_CAP) and the discards of the last STATS_DAYS days."""
+        from .views import DiscardDay, ModerationStats
+
         counts = {status: self.store.count_queue(slug, status, COUNT_CAP) for status in STATUSES}
         now = self.clock()
         days = [time.strftime("%Y-%m-%d", time.gmtime(now - n * 86400)) for n in range(STATS_DAYS)]
@@ -541,6 +550,8 @@ class Service:
     def empty(self, slug: str, status: str, cursor: str | None = None) -> EmptyResult:
         """Delete one page (EMPTY_PAGE) of the spam or trash queue; `next_cursor` continues with the next.
         A comment that changed since the page was read is left alone (counted in `skipped`)."""
+        from .views import EmptyRequest, EmptyResult
+
         status = parse(EmptyRequest, {"status": status, "cursor": cursor}).status
         scope = f"empty:{slug}:{status}"
         comments, last = self.store.list_queue(slug, status, EMPTY_PAGE, self.keyring.decode_cursor(scope, cursor))
@@ -555,6 +566,8 @@ class Service:
         return EmptyResult(deleted=deleted, skipped=skipped, next_cursor=next_cursor)
 
     def get(self, slug: str, comment_id: str) -> ModeratorComment:
+        from .views import ModeratorComment
+
         comment = self._comment(slug, comment_id, full=True)
         parent = self.store.get_comment(slug, comment.parent_id) if comment.parent_id else None
         return ModeratorComment.of(comment, parent)
@@ -570,6 +583,8 @@ class Service:
     ) -> ModeratorComment:
         """Apply a moderation action (or `edit` the text, given `content`) if the comment is still at
         `version`; returns the new full view."""
+        from .views import ModerationAction, ModeratorComment, parse_content
+
         request = parse(ModerationAction, {"action": action, "version": version, "content": content})
         action, version, content = request.action, request.version, request.content
         if action == "edit":
@@ -616,6 +631,8 @@ class Service:
         return self._save(before, after, effects)
 
     def _save(self, before: Comment, after: Comment, effects: Effects) -> ModeratorComment:
+        from .views import ModeratorComment
+
         if effects.learn:
             self._learned.pop(before.site, None)  # this function sees its own lesson at once
         try:
@@ -673,6 +690,8 @@ class Service:
 
     def bulk(self, slug: str, action: str, ids: list[str]) -> BulkResult:
         """One action on up to 100 comments; each id gets its new status or the reason it failed."""
+        from .views import BulkAction, BulkResult
+
         request = parse(BulkAction, {"action": action, "ids": ids})
         results: dict[str, str] = {}
         for comment_id in dict.fromkeys(request.ids):
@@ -692,6 +711,8 @@ class Service:
 
     def erase(self, slug: str, email: str) -> EraseResult:
         """GDPR erasure: every comment and stored datum of this address on the site."""
+        from .views import EraseRequest, EraseResult
+
         email = parse(EraseRequest, {"email": email}).email
         email_hash = self.keyring.email_hash(slug, email)
         keys = self.store.email_items(slug, email_hash)
@@ -699,6 +720,8 @@ class Service:
 
     def export_person(self, slug: str, email: str) -> PersonExport:
         """GDPR access: every comment this address left on the site, in the moderator's full view."""
+        from .views import EraseRequest, ModeratorComment, PersonExport, SubscriptionView
+
         email = parse(EraseRequest, {"email": email}).email
         self.site(slug)
         email_hash = self.keyring.email_hash(slug, email)

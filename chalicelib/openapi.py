@@ -2,7 +2,7 @@
 
 Chalice's `app.routes` gives each route's path, method, path parameters and content types; the
 contract declared beside the route (chalicelib/api/contract.route) gives the rest, naming models of
-chalicelib/models.py whose `model_json_schema()` become the schemas. Nothing here lists a route.
+chalicelib/models.py or chalicelib/views.py whose `model_json_schema()` become the schemas. Nothing here lists a route.
 The document is built on the first request and cached: importing this module costs nothing.
 """
 from __future__ import annotations
@@ -102,12 +102,10 @@ def _error(status: int, contract: Contract) -> dict:
 
 
 def _parameter(param: Param) -> dict:
-    if isinstance(param.schema, str):  # a constrained type of chalicelib/models.py
+    if isinstance(param.schema, str):  # a constrained type of chalicelib/models.py or views.py
         from pydantic import TypeAdapter
 
-        from . import models
-
-        schema = TypeAdapter(getattr(models, param.schema)).json_schema()
+        schema = TypeAdapter(named_model(param.schema)).json_schema()
     else:
         schema = dict(param.schema)
     return {"name": param.name, "in": param.where, "schema": schema, "description": param.description}
@@ -171,15 +169,20 @@ def _models(contracts: list[Contract]) -> tuple[set[str], set[str]]:
     return taken, answered
 
 
+def named_model(name: str) -> Any:
+    """A model (or constrained type) a contract names: a submission's in models.py, the others in views.py."""
+    from . import models, views
+
+    return getattr(models, name) if hasattr(models, name) else getattr(views, name)
+
+
 def components(contracts: list[Contract]) -> dict[str, Any]:
     """Every schema under components/schemas, from model_json_schema() of the models the routes name."""
-    from . import models
-
     taken, answered = _models(contracts)
     schemas: dict[str, Any] = {}
     for names, mode in ((answered, "serialization"), (taken - set(DERIVED), "validation")):
         for name in sorted(names):
-            schema = getattr(models, name).model_json_schema(ref_template=REF, mode=mode)
+            schema = named_model(name).model_json_schema(ref_template=REF, mode=mode)
             schemas.update(schema.pop("$defs", {}))
             schemas[name] = schema
     for name in taken & set(DERIVED):

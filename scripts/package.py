@@ -60,8 +60,8 @@ def package(stage: str, out: str, *, with_snapstart: bool = False) -> dict:
 # pydantic.v1, ...) is never imported by a request and stays source only, which keeps the zip small.
 COLD_IMPORTS = (
     "import app, email_validator, chalicelib.api.submission, chalicelib.moderation, chalicelib.notify,"
-    " chalicelib.storage, chalicelib.spam, chalicelib.web.render, chalicelib.models as m;"
-    " [model.model_rebuild() for model in (m.CommentIn, m.Comment, m.SubmitResult, m.PublicPage)]"
+    " chalicelib.storage, chalicelib.spam, chalicelib.web.render, chalicelib.models as m, chalicelib.views as v;"
+    " [model.model_rebuild() for model in (m.CommentIn, m.Comment, m.SubmitResult, v.PublicPage)]"
 )
 
 

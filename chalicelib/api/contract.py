@@ -1,6 +1,6 @@
 """Each route's contract, declared once beside it: `route` registers it with Chalice and records it.
 
-The declaration names models of chalicelib/models.py by name, so importing a route module loads no
+The declaration names models of chalicelib/models.py or views.py by name, so importing a route module loads no
 pydantic; chalicelib/openapi.py reads the declarations from `app.routes` when /openapi.json is asked.
 """
 from __future__ import annotations
@@ -24,14 +24,14 @@ class Param(NamedTuple):
 
     name: str
     where: Literal["query", "header"]
-    schema: Mapping[str, Any] | str  # a JSON schema, or the name of a constrained type of chalicelib/models.py
+    schema: Mapping[str, Any] | str  # a JSON schema, or the name of a constrained type of chalicelib/models.py or views.py
     description: str
 
 
 class Answer(NamedTuple):
     """A success answer: a model as JSON, or a body of other media types, or none."""
 
-    model: str | None = None  # a model of chalicelib/models.py
+    model: str | None = None  # a model of chalicelib/models.py or views.py
     media: tuple[str, ...] = ()  # a text body of these types (a page, a script)
     headers: tuple[str, ...] = ()  # headers it always carries (chalicelib/openapi.HEADERS)
     description: str | None = None  # else the status's words (chalicelib/openapi.DESCRIPTIONS)

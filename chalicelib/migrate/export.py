@@ -5,8 +5,9 @@ import html
 import json
 from typing import Callable, Iterable, Iterator
 
-from ..models import STATUSES, ModeratorComment
+from ..models import STATUSES
 from ..moderation import Service
+from ..views import ModeratorComment
 
 WXR_STATUS = {"approved": "1", "pending": "0", "spam": "spam", "trash": "trash"}
 

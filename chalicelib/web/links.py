@@ -63,7 +63,8 @@ def _can_reply(comment: dict, payload: dict) -> bool:
 
 
 def _reply(service: Any, site: str, payload: dict, current: dict, typed: dict) -> Response:
-    from chalicelib.models import parse_author, parse_content
+    from chalicelib.models import parse_author
+    from chalicelib.views import parse_content
 
     problems: dict[str, str] = {}
     for field, parse in (("author", parse_author), ("content", parse_content)):

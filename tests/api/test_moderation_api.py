@@ -99,7 +99,8 @@ def test_bulk_and_erase(api, app_service, moderator_token):
 
 
 def test_erase_and_export_take_the_email_limit_a_submission_has(api, moderator_token):
-    from chalicelib.models import MAX_EMAIL, EraseRequest
+    from chalicelib.models import MAX_EMAIL
+    from chalicelib.views import EraseRequest
 
     too_long = "x" * (MAX_EMAIL - len("@example.com") + 1) + "@example.com"
     for path in ("/sites/blog/moderation/erase", "/sites/blog/moderation/export"):
@@ -127,7 +128,8 @@ def test_what_the_document_forbids_a_moderation_route_refuses_naming_the_field(a
 
 def test_the_documented_request_limits_are_the_checked_ones():
     from chalicelib import moderation
-    from chalicelib.models import MAX_CONTENT, BulkAction, ModerationAction, PostClosing, ReplyRequest
+    from chalicelib.models import MAX_CONTENT
+    from chalicelib.views import BulkAction, ModerationAction, PostClosing, ReplyRequest
 
     bulk = BulkAction.model_json_schema()["properties"]
     assert (bulk["ids"]["minItems"], bulk["ids"]["maxItems"]) == (1, 100)
