@@ -24,7 +24,7 @@ with mock_aws():
     with Client(app.app) as client:
         answer = client.http.post("/sites/blog/comments", body=json.dumps(body),
                                   headers={"Content-Type": "application/json", "Origin": "https://blog.example"})
-    print(json.dumps({"status": answer.status_code, "loaded": sorted(m for m in sys.modules if m.startswith(("chalicelib", "email_validator")))}))
+    print(json.dumps({"status": answer.status_code, "loaded": sorted(m for m in sys.modules if m.startswith(("chalicelib", "email_validator", "ulid")))}))
 """
 
 
@@ -47,6 +47,7 @@ def test_a_submission_builds_no_moderator_models_and_loads_no_email_validator(tm
     assert "chalicelib.moderation" in out["loaded"] and "chalicelib.models" in out["loaded"]  # it did run
     assert "chalicelib.views" not in out["loaded"]
     assert "email_validator" not in out["loaded"]
+    assert "ulid" not in out["loaded"]
 
 
 def test_an_internationalised_address_is_still_checked_by_email_validator(tmp_path):
@@ -54,3 +55,15 @@ def test_an_internationalised_address_is_still_checked_by_email_validator(tmp_pa
     assert out["status"] == 201
     assert "email_validator" in out["loaded"]
 
+
+def test_a_new_id_is_the_ulid_python_ulid_reads_back():
+    from ulid import ULID
+
+    from chalicelib.moderation import new_id
+
+    for now in (1_790_000_000.0, 1_790_000_000.123456, 0.0, 281_474_976_710.655):
+        made = new_id(now)
+        assert len(made) == 26 and str(ULID.from_str(made)) == made
+        assert ULID.from_str(made).milliseconds == int(now * 1000)
+    assert new_id(1_790_000_000.0) != new_id(1_790_000_000.0)  # 80 random bits
+    assert new_id(1_790_000_000.0) < new_id(1_790_000_000.002)  # time-ordered
