@@ -49,6 +49,7 @@ def stack_env(endpoint: str, table: str, secret_file: str) -> dict[str, str]:
         "REPLYBOX_TABLE": table,
         "REPLYBOX_SECRET_FILE": secret_file,
         "AWS_DEFAULT_REGION": REGION,
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as deployed (.chalice/config.json): no entry-point scan
         **CREDS,
     }
 

@@ -71,6 +71,14 @@ def test_functions_get_their_configuration_by_reference_never_a_secret(template)
     assert resources["ModeratorTopic"]["Type"] == "AWS::SNS::Topic"
 
 
+def test_every_function_skips_pydantic_plugin_discovery(template):
+    # Cold start: pydantic otherwise scans every installed distribution's entry points for plugins
+    # the first time it builds a validator; replybox uses none.
+    for name in ("APIHandler", "NotifyModerators", "SendDigests"):
+        env = template["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert env["PYDANTIC_DISABLE_PLUGINS"] == "__all__", name
+
+
 def test_the_notifier_reads_the_table_stream_and_reports_partial_failures(template):
     function = template["Resources"]["NotifyModerators"]["Properties"]
     assert function["Handler"] == "chalicelib.notify.notify_moderators"
