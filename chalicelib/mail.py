@@ -148,13 +148,13 @@ def build_message(sender: str, to: str, subject: str, body: str, unsubscribe_url
 
 @cache
 def ses_client() -> Any:
-    import boto3
     from botocore.config import Config
 
     from .config import get_settings
+    from .wiring import aws_session
 
     config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5)
-    return boto3.client("sesv2", region_name=get_settings().region, config=config)
+    return aws_session().create_client("sesv2", region_name=get_settings().region, config=config)
 
 
 def ses_sender(sender: str) -> Callable[..., None]:

@@ -339,13 +339,13 @@ def _decoded(image: dict) -> dict:
 
 @cache
 def sns_client() -> Any:
-    import boto3
     from botocore.config import Config
 
     from .config import get_settings
+    from .wiring import aws_session
 
     config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5)
-    return boto3.client("sns", region_name=get_settings().region, config=config)
+    return aws_session().create_client("sns", region_name=get_settings().region, config=config)
 
 
 def sns_publisher(topic_arn: str) -> Callable[..., Any]:

@@ -22,9 +22,9 @@ FORM_TOKEN_TTL = 3600
 def load_secret(secret_file: str | None, parameter: str | None, region: str) -> bytes:
     """Read the deployed secret (SSM SecureString) or the local file; both are read once per process."""
     if parameter:
-        import boto3
+        from .wiring import aws_session
 
-        ssm = boto3.client("ssm", region_name=region)
+        ssm = aws_session().create_client("ssm", region_name=region)
         value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
         return value.encode()
     path = secret_file or os.path.join(os.environ.get("DATA_DIR", ".data"), "secret")

@@ -38,22 +38,27 @@ def setup_client() -> Any:
     ))
 
 
-def _client(config: Any) -> Any:
-    import boto3
+@cache
+def aws_session() -> Any:
+    """The process's one botocore session, for every AWS client (DynamoDB, SSM, SES, SNS): a second
+    session costs ~20 ms of cold start for loading botocore's data and the credential chain again.
+    botocore's own, not boto3's: a low-level client gains nothing from boto3, whose import (s3transfer,
+    multiprocessing, its resource docs) is ~10 ms more of a cold start."""
+    import botocore.session
 
+    return botocore.session.get_session()
+
+
+def _client(config: Any) -> Any:
     settings = get_settings()
     kwargs: dict[str, Any] = {"region_name": settings.region, "config": config}
-    # One session for the whole process (boto3's default, which an SSM client reuses too): a second
-    # session costs ~20 ms of cold start for loading botocore's data and the credential chain again.
-    if boto3.DEFAULT_SESSION is None:
-        boto3.setup_default_session()
-    session = boto3.DEFAULT_SESSION
+    session = aws_session()
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
         if session.get_credentials() is None:
             # DynamoDB Local accepts any letters-and-digits key; AWS never sees these.
             kwargs.update(aws_access_key_id="replybox", aws_secret_access_key="local")
-    return session.client("dynamodb", **kwargs)
+    return session.create_client("dynamodb", **kwargs)
 
 
 @cache
@@ -88,5 +93,5 @@ def service() -> Service:
 
 def reset() -> None:
     """Forget every built object (tests, and after the environment changed)."""
-    for factory in (get_settings, dynamodb_client, setup_client, store, setup_store, keyring, service):
+    for factory in (get_settings, aws_session, dynamodb_client, setup_client, store, setup_store, keyring, service):
         factory.cache_clear()
