@@ -45,6 +45,14 @@ SHORT_LINK_POINTS = 1.2
 # included, which reads no words there and so gives its prior, about P = 0.55).
 BARE_LINK_WORDS = 2
 BARE_LINK_POINTS = 4.5
+# ... except to a code host or a reference: that bare link is a reader pointing at an answer (a pull
+# request, a docs page, an article), so it is held like a short line with a link, never blocked on
+# the classifier's prior. None of the shared bare-link spam goes to one of these.
+REFERENCE_HOSTS = frozenset(
+    """github.com gitlab.com bitbucket.org codeberg.org sourceforge.net stackoverflow.com stackexchange.com
+    superuser.com serverfault.com askubuntu.com wikipedia.org python.org mozilla.org w3.org whatwg.org ietf.org
+    arxiv.org doi.org readthedocs.io readthedocs.org""".split()
+)
 TWO_LINKS_POINTS = 0.45  # two plain URLs: under hold with a missing form token, and under SOFT_AGREE_POINTS
 LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence
 
@@ -258,7 +266,10 @@ def links(c: Comment) -> Iterator[Reason]:
         for link in c.prepared.links:
             rest = rest.replace(link.lower(), " ")
         around = len(words(rest))
-        if around <= BARE_LINK_WORDS:
+        host = c.prepared.hosts[0] if c.prepared.hosts else ""
+        if around <= BARE_LINK_WORDS and (host.startswith("docs.") or host_matches(host, REFERENCE_HOSTS)):
+            yield Reason("lone-link", SHORT_LINK_POINTS, f"nothing but a link to {host}, a code or reference site ({around} word(s) beside it)")
+        elif around <= BARE_LINK_WORDS:
             yield Reason("lone-link", BARE_LINK_POINTS, f"nothing but a link ({around} word(s) beside it)")
         elif around < LONE_LINK_WORDS:
             points = SHORT_LINK_POINTS if around <= SHORT_LINK_WORDS else LONE_LINK_POINTS

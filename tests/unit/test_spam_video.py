@@ -192,3 +192,16 @@ def test_a_subscriber_goal_of_the_writers_own_asks_for_subscribers(judged_by, te
         assert detail == ""
     else:
         assert cue in detail
+
+
+@pytest.mark.parametrize("text", [
+    "https://github.com/someone/gallery/pull/41",
+    "see https://docs.python.org/3/library/re.html",
+    "en.wikipedia.org/wiki/Radix_sort",
+    "https://stackoverflow.com/questions/11227809",
+])
+def test_a_bare_link_to_a_code_or_reference_site_is_held_never_blocked(judged_by, text):
+    judged_by(_says(0.6))  # even a classifier leaning to spam
+    verdict = evaluate(Submission(content=text))
+    assert _rules(verdict)["lone-link"] == SHORT_LINK_POINTS
+    assert verdict.decision == "hold"
