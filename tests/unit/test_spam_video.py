@@ -102,7 +102,7 @@ def test_random_case_in_the_name_alone_is_a_small_hint(judged_by):
     judged_by(None)
     handle = evaluate(Submission(author="DropItLikeItsHot", content="just came here to see how many views it has"))
     assert _rules(handle)["random-text"] == RANDOM_NAME_POINTS
-    generated = evaluate(Submission(author="Mary", content="Cheap deals QwRtYuPaSd here every day"))
+    generated = evaluate(Submission(author="Mary", content="GvrPpYNkSOJ hXqTrWzPlMa"))
     assert _rules(generated)["random-text"] == 2.0
 
 
@@ -162,6 +162,7 @@ def test_a_link_written_in_pieces_is_evidence_in_the_links_family(judged_by, tex
     "We moved from the old .com domain to the new one last year",
     "Run it with the flags (-O2 and -march) and compare",
     "I was at my friends house all day, www is down again",
+    "Fiz a massagem em casa. Com o tempo a dor nas costas passou, obrigada pela dica",
 ])
 def test_ordinary_prose_and_whole_links_are_not_disguised_links(judged_by, text):
     judged_by(None)
