@@ -300,10 +300,10 @@ def link_markup(c: Comment) -> Iterator[Reason]:
 # 'youtu be/...', 'w w w.', '(delete spaces)'. Readers who cite a page paste it whole.
 DISGUISED_LINK_POINTS = 2.0
 _DISGUISED_LINK = re.compile(
-    r"\b[a-z0-9][a-z0-9-]{2,}(?:\s+\.\s+|\s*\*\s*|\s*\((?:dot|\.)\)\s*)(?:com|net|org|info|biz|tv)\b(?![.\w])"
+    r"\b[a-z0-9][a-z0-9-]{2,62}(?:\s+\.\s+|\s*\*\s*|\s*\((?:dot|\.)\)\s*)(?:com|net|org|info|biz|tv)\b(?![.\w])"
     # 'name. com' and 'name .com/x': only for endings that are no English word ('Net result', 'the .com
     # domain'), and only before a path or the end ('casa. Com o tempo' is Portuguese prose)
-    r"|\b[a-z0-9][a-z0-9-]{2,}(?:\.\s+|\s+\.)(?:com|org)(?=/|\W*$)"
+    r"|\b[a-z0-9][a-z0-9-]{2,62}(?:\.\s+|\s+\.)(?:com|org)(?=/|\W*$)"
     r"|\byoutu\s+be\b|\bw\s+w\s+w\b|\bw{3}\s+\.|\((?:please )?(?:delete|remove) (?:the )?spaces?\)"
 )
 
