@@ -15,7 +15,7 @@ SOFT_RULES = sorted(
      "author-is-link", "author-long", "author-sales-words", "memory-ip", "memory-common-domain", "too-fast",
      "form-token-expired", "form-token-missing", "site-learned", "all-caps", "disposable-email", "moderation-key",
      "url-redirector", "seo-anchor", "url-repeated", "author-script", "unexpected-script", "author-keywords", "sales-terms",
-     "self-promotion"}
+     "self-promotion", "lone-link", "disguised-link"}
 )
 reasons = st.lists(
     st.builds(
