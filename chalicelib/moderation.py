@@ -5,8 +5,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from . import spam
@@ -83,8 +82,7 @@ DISCARD_DAYS_KEPT = STATS_DAYS + 1
 EMPTY_PAGE = MAX_PAGE  # comments deleted by one call of `empty` (a delete transaction each)
 
 
-@dataclass
-class Submitted:
+class Submitted(NamedTuple):  # not a dataclass: ~0.8 ms less of a cold start
     """An accepted submission: what the sender is told, and what the route needs to answer."""
 
     result: SubmitResult
