@@ -85,6 +85,29 @@ class Gate:
         return found
 
 
+class WordPattern:
+    """A pattern of alternatives that each begin with `\\b` and a word character, searched as Gate
+    does (after a non-word character, see Gate), compiled on first use. `find` gives the text of
+    the leftmost match, the same as `re.search(pattern, text).group(0)`: the leftmost place where
+    a word begins and the pattern matches, and there the same alternative."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str):
+        branches = _top_level_branches(pattern)
+        if not all(branch.startswith("\\b") and _begins_with_word_character(branch[2:]) for branch in branches):
+            raise ValueError("every alternative must begin with \\b and a word character")
+        self.pattern = pattern
+        self._compiled: re.Pattern | None = None
+
+    def find(self, text: str) -> str | None:
+        if self._compiled is None:
+            stripped = [branch[2:] for branch in _top_level_branches(self.pattern)]
+            self._compiled = re.compile(r"\W((?:" + "|".join(_by_first_letter(stripped, keep_order=True) or stripped) + "))")
+        match = self._compiled.search(" " + text)
+        return match.group(1) if match else None
+
+
 _LOOKBEHIND = re.compile(r"\(\?<[=!](?:\\b)?(.)")
 
 
@@ -123,17 +146,6 @@ def _begins_with_word_character(branch: str) -> bool:
             return False
         return all(_begins_with_word_character(alternative) for alternative in _top_level_branches(branch[3:end]))
     return False
-
-
-def word_pattern(pattern: str) -> str:
-    """`pattern` (alternatives that each begin with `\\b`) with its alternatives grouped by first letter:
-    the same matches, found faster. Unchanged unless every alternative can be grouped, so that the
-    alternatives that can match at a place keep their order (the same match wins)."""
-    branches = _top_level_branches(pattern)
-    if not all(branch.startswith("\\b") for branch in branches):
-        return pattern
-    grouped = _by_first_letter([branch[2:] for branch in branches], keep_order=True)
-    return pattern if grouped is None else r"\b(?:" + "|".join(grouped) + ")"
 
 
 _QUANTIFIERS = ("?", "*", "+", "{")
@@ -236,13 +248,20 @@ def _top_level_branches(pattern: str) -> list[str]:
 
 
 # A phone number as support scams write it: 1-888-555-0123, +1 (800) 555 0123, 1 844 555 0123.
-PHONE = re.compile(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
-SUPPORT = re.compile(
+_PHONE = Phrase(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
+_THREE_DIGITS = re.compile(r"\d\d\d")  # what a phone number cannot lack: a scan in C, where _PHONE tries every place
+
+
+def has_phone(text: str) -> bool:
+    return _THREE_DIGITS.search(text) is not None and _PHONE.search(text) is not None
+
+
+SUPPORT = WordPattern(
     r"\b(?:customer (?:service|support|care)|tech(?:nical)? support|support (?:number|phone|line|team)|"
     r"help ?line|helpdesk|toll[\s-]?free|hotline|phone number|contact number|call (?:us|now|at))\b"
 )
 # Brands support scams name (they pose as the brand's help desk).
-BRANDS = re.compile(
+BRANDS = WordPattern(
     r"\b(?:norton|mcafee|avast|avg|kaspersky|bitdefender|webroot|malwarebytes|quickbooks|quicken|sage|turbotax|"
     r"hp|epson|canon|brother|lexmark|dell|lenovo|asus|acer|apple|icloud|itunes|microsoft|outlook|hotmail|office ?365|"
     r"windows|gmail|google|yahoo|aol|comcast|xfinity|verizon|at&t|roadrunner|spectrum|cox|sbcglobal|bellsouth|"
@@ -346,7 +365,7 @@ FAKE_HOMEPAGES = frozenset(
 )
 
 # Words of a business, not a person, in an author name ("Smart Financial Funding", "Hairstyles VIP").
-BUSINESS_NAME = re.compile(
+BUSINESS_NAME = WordPattern(
     r"\b(?:seo|marketing|services?|solutions|agency|store|shop|online|official|ltd|llc|inc|company|consulting|"
     r"digital|funding|finance|financial|loans?|fashion|styles?|hairstyles|proxies|proxy|vip|deals|discounts?|"
     r"coupons?|reviews?|jerseys?|cheap|wholesale|outlet|casino|bet|leaks?|fans|download|free|best|buy|sale|"
@@ -372,4 +391,4 @@ PROMOTION = any_of([Phrase(
     r"\b(?:please|pls|plz|see and) share\b|\bshare (?:this|my) (?:video|channel|page|link|song|music)\b|\bw w w\b|"
     r"\b(?:raps?|rapper|producer|youtuber|gamer|gaming)\b"
 )])
-EMAIL_ADDRESS = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[a-z]{2,24}\b")
+EMAIL_ADDRESS = Phrase(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[a-z]{2,24}\b")

@@ -220,7 +220,7 @@ class Comment:
         s = self.submission
         text = f"{s.author[:200].lower()} {self.flat_ends}"
         return bool(
-            s.url.strip() or self.prepared.links or phrases.PHONE.search(text)
+            s.url.strip() or self.prepared.links or phrases.has_phone(text)
             or ("@" in text and phrases.EMAIL_ADDRESS.search(text)) or phrases.PROMOTION.search(text)
         )
 
@@ -347,9 +347,9 @@ def author(c: Comment) -> Iterator[Reason]:
         yield Reason("author-sales-words", min(1.0 * len(sales), 2.5), f"the author name has sales words: {shown}")
     flat = " ".join(names)
     sold = phrases.sales_labels(flat)
-    business = phrases.BUSINESS_NAME.search(flat)
+    business = phrases.BUSINESS_NAME.find(flat)
     if sold or (business and not sales):
-        shown = f"'{sold[0]}'" if sold else f"'{business.group(0)}'" if business else ""
+        shown = f"'{sold[0]}'" if sold else f"'{business}'" if business else ""
         yield Reason("author-keywords", 2.0, f"the author name is a keyword phrase or a business, not a person ({shown})")
     if sold or business or sales:
         label = registrable_domain(link_host(c.submission.url[:300])).split(".")[0] if c.submission.url.strip() else ""
@@ -371,13 +371,13 @@ PITCH_MAX = 4.0
 
 def support_number(c: Comment) -> Iterator[Reason]:
     text = f"{c.submission.author[:200].lower()} {c.flat_ends}"
-    support = phrases.SUPPORT.search(text)
-    if support and phrases.PHONE.search(text):  # the rarer words first: a phone search costs more
-        brand = phrases.BRANDS.search(text)
+    support = phrases.SUPPORT.find(text)
+    if support and phrases.has_phone(text):  # the rarer words first: a phone search costs more
+        brand = phrases.BRANDS.find(text)
         if brand:
-            yield Reason("support-number", SUPPORT_NUMBER_POINTS, f"a phone number with '{support.group(0)}' for '{brand.group(0)}' (help-desk scam)")
+            yield Reason("support-number", SUPPORT_NUMBER_POINTS, f"a phone number with '{support}' for '{brand}' (help-desk scam)")
         else:
-            yield Reason("support-number", SUPPORT_PHONE_POINTS, f"a phone number with '{support.group(0)}'")
+            yield Reason("support-number", SUPPORT_PHONE_POINTS, f"a phone number with '{support}'")
 
 
 def sales_terms(c: Comment) -> Iterator[Reason]:
@@ -435,6 +435,12 @@ URL_REPEATED_POINTS = 0.6  # readers mention their own site too: a hint that add
 _GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
 
 
+def _long_run(flat: str) -> bool:
+    """Whether some run of flat without spaces has 40 characters (what _GIBBERISH needs: most texts
+    have none, and this is C loops where the pattern starts a match at every place)."""
+    return len(flat) >= 40 and max(map(len, flat.split(" "))) >= 40
+
+
 # Letters in random case ('GvrPpYNkSOJ'): an ASCII word of 8+ letters in which an upper-case letter
 # follows a run of one or two lower-case ones at least twice. CamelCase names ('OpenStreetMap',
 # 'McDonald', 'iPhone') switch after longer runs, or once. Code names do it too ('MaxDegreeOfParallelism',
@@ -476,7 +482,7 @@ RANDOM_NAME_POINTS = 1.0  # random case in the name only: YouTube handles are of
 
 def gibberish(c: Comment) -> Iterator[Reason]:
     text = c.prepared.visible[:20000]
-    if _GIBBERISH.search(c.flat[:20000]):
+    if _long_run(c.flat[:20000]) and _GIBBERISH.search(c.flat[:20000]):
         yield Reason("gibberish", 1.5, "a run of 40+ letters that is no word (bot filler)")
     else:
         fields = ["text"] if _random_case_text(text) or any(_random_case(link) for link in c.prepared.links[:20]) else []
@@ -586,7 +592,7 @@ def solicitation(c: Comment) -> Iterator[Reason]:
 # Where a link leads, when that is a place to give, buy, join or follow: a fundraiser, a store
 # listing, an app, a referral code, a profile or page on a social or music site.
 PROMOTED_LINK_POINTS = 1.2  # held even when the words read fine (-0.5) with a missing form token
-_PROMOTED_LINK = re.compile(
+_PROMOTED_LINK = phrases.Phrase(
     r"gofundme\.|indiegogo\.|kickstarter\.|patreon\.|paypal\.me|ebay\.[a-z.]+/itm|amazon\.[a-z.]+/(?:[^/\s]+/)?dp/|"
     r"play\.google\.com/store|itunes\.apple\.com|apps\.apple\.com|[?&/](?:ref|r|refer|referral|invite|aff|affiliate)[=/][a-z0-9_-]{4}|"
     r"facebook\.com/(?:pages|profile\.php|groups)|(?:instagram|twitter|tiktok|soundcloud|reverbnation|bandcamp|twitch|"
@@ -667,6 +673,7 @@ _ENGLISH = frozenset(
     which when were been has had our their them his her than then""".split()
 )
 _WORD_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*")
+_BEYOND_LATIN = re.compile("[\u0250-\U0010ffff]")
 
 
 def _reads_english(c: Comment) -> bool:
@@ -677,11 +684,13 @@ def _reads_english(c: Comment) -> bool:
     text = c.prepared.visible[:3000]
     for link in c.prepared.links:
         text = text.replace(link, " ")
-    found = _WORD_TOKEN.findall(text.lower())
-    if len(found) < 15 or sum(w in _FILLER for w in found) >= 3:
+    lowered = text.lower()
+    found = _WORD_TOKEN.findall(lowered)
+    if len(found) < 15 or sum(map(_FILLER.__contains__, found)) >= 3:
         return True
-    latin = sum(all(ch < "\u0250" for ch in w) for w in found)  # Basic Latin to Latin Extended-B
-    return latin < 0.8 * len(found) or sum(w in _ENGLISH for w in found) >= 0.08 * len(found)
+    # words only of Basic Latin to Latin Extended-B (counted per word only when the text has others)
+    latin = len(found) - (sum(map(bool, map(_BEYOND_LATIN.search, found))) if _BEYOND_LATIN.search(lowered) else 0)
+    return latin < 0.8 * len(found) or sum(map(_ENGLISH.__contains__, found)) >= 0.08 * len(found)
 
 
 def _telling_phrases(terms: list[tuple[str, float]], limit: int = 3) -> list[str]:

@@ -29,7 +29,7 @@ _BARE_DOMAIN = re.compile(
 _SPACED_DOMAIN = re.compile(r"(?<![\w.-])([a-z0-9-]{2,63})\s{1,3}\.\s{1,3}(com|net|org)\b", re.I)
 # What each link pattern cannot match without: most comments lack them, and these scan at C speed
 # (a literal to look for) where the patterns above try every position.
-_SCHEME_HINT = re.compile(r"://|www\.", re.I)
+_WWW = re.compile(r"[wW][wW][wW]\.")  # 'www.' in any case (re.I's 'w' is w or W): a class first scans in C
 _DOT_TLD = re.compile(r"\.(?:" + _TLDS + r")\b", re.I)
 _SPACED_DOT = re.compile(r"\s\.\s")
 _TRAILING_PUNCT = ".,;:!?)]}'\"*"
@@ -81,7 +81,7 @@ def find_links(text: str) -> list[str]:
     """Distinct links in visible text, in order: scheme/www URLs, bare domains, spaced domains."""
     found: dict[str, str] = {}
     spans: list[tuple[int, int]] = []
-    if _SCHEME_HINT.search(text):
+    if "://" in text or _WWW.search(text):
         for match in _SCHEME_URL.finditer(text):
             _add_link(found, match.group(0))
             spans.append(match.span())
