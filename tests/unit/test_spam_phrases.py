@@ -50,3 +50,17 @@ def test_the_gate_sees_a_word_at_the_start_and_after_any_non_word_character():
     assert gate.starts("going to check it") == []
     assert gate.starts("(casino) $5, online casino") == [1, 9, 13, 20]
     assert gate.starts("xcheck it") == [] and not gate.search("recasino")
+
+
+WORD_PATTERNS = {"support": phrases.SUPPORT, "brands": phrases.BRANDS, "business": phrases.BUSINESS_NAME}
+WORD_VOCAB = sorted({w for p in WORD_PATTERNS.values() for w in re.findall(r"[a-z&]{2,}", p.pattern)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORD_VOCAB + ["x", "-", ".", "5", "365", "_"]), max_size=10), st.sampled_from(sorted(WORD_PATTERNS)),
+       st.sampled_from([" ", "", "  ", "-"]))
+def test_a_word_pattern_finds_what_searching_its_pattern_finds(pieces, name, glue):
+    text = glue.join(pieces)
+    pattern = WORD_PATTERNS[name]
+    match = re.search(pattern.pattern, text)
+    assert pattern.find(text) == (match.group(0) if match else None)
