@@ -55,7 +55,7 @@ class KeyMatcher:
         automaton = ahocorasick.Automaton()
         for group in key_groups(keys) if groups is None else groups:
             if group:
-                automaton.add_word(group.split("\t", 1)[0][:PREFIX], group)
+                automaton.add_word(group[:PREFIX].split("\t", 1)[0], group)  # the first key's first PREFIX characters
         self._drop = drop
         self._groups: dict[str, _Group] = {}
         self._automaton: ahocorasick.Automaton | None = None
@@ -98,7 +98,7 @@ class KeyMatcher:
         Common prefixes ('the ', 'your') begin keys of dozens of lengths: looking up the next
         characters first tries only the few that can fit the text there."""
         keys = frozenset(line.split("\t")) - self._drop
-        prefix = len(line.split("\t", 1)[0][:PREFIX])
+        prefix = len(line[:PREFIX].split("\t", 1)[0])
         by_next: dict[str, set[int]] = {}
         for key in keys:
             if len(key) >= prefix + PREFIX:

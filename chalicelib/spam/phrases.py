@@ -149,7 +149,7 @@ def _begins_with_word_character(branch: str) -> bool:
 
 
 _QUANTIFIERS = ("?", "*", "+", "{")
-_MAX_COPIED = 160  # characters of pattern opening up one leading group may copy
+_MAX_COPIED = 0  # characters of pattern opening up one leading group may copy: none (longer patterns compile slower)
 
 
 def _by_first_letter(branches: list[str], keep_order: bool) -> list[str] | None:

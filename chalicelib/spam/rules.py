@@ -673,7 +673,6 @@ _ENGLISH = frozenset(
     which when were been has had our their them his her than then""".split()
 )
 _WORD_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*")
-_BEYOND_LATIN = re.compile("[\u0250-\U0010ffff]")
 
 
 def _reads_english(c: Comment) -> bool:
@@ -688,8 +687,9 @@ def _reads_english(c: Comment) -> bool:
     found = _WORD_TOKEN.findall(lowered)
     if len(found) < 15 or sum(map(_FILLER.__contains__, found)) >= 3:
         return True
-    # words only of Basic Latin to Latin Extended-B (counted per word only when the text has others)
-    latin = len(found) - (sum(map(bool, map(_BEYOND_LATIN.search, found))) if _BEYOND_LATIN.search(lowered) else 0)
+    # words only of Basic Latin to Latin Extended-B (a word's largest character tells; per word only
+    # when the text has others)
+    latin = len(found) if max(lowered) < "\u0250" else sum(map("\u0250".__gt__, map(max, found)))
     return latin < 0.8 * len(found) or sum(map(_ENGLISH.__contains__, found)) >= 0.08 * len(found)
 
 
