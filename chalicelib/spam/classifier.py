@@ -19,7 +19,7 @@ from operator import itemgetter, mul, truediv
 from pathlib import Path
 from typing import Mapping
 
-from .text import Prepared, find_links, visible_text, words
+from .text import Lazy, Prepared, find_links, visible_text, words
 
 MODEL_PATH = Path(__file__).with_name("data") / "classifier.json"
 FORMAT = "replybox-spam-logreg/1"
@@ -29,7 +29,7 @@ FORMAT = "replybox-spam-logreg/1"
 _HEAD, _TAIL = 4000, 1000
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
-_MARKDOWN_LINK = re.compile(r"\[([^\[\]]{0,300})\]\(([^()\s]{1,2000})\)")
+_MARKDOWN_LINK = Lazy(r"\[([^\[\]]{0,300})\]\(([^()\s]{1,2000})\)")
 _DIGIT = re.compile(r"\d")
 
 

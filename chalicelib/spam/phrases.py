@@ -10,27 +10,15 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .text import Lazy
 
-class Phrase:
-    """A pattern compiled on its first search. A list's own patterns run only after its any_of
-    pattern hit, so in a short-lived (Lambda) process most never compile: the combined patterns
+
+class Phrase(Lazy):
+    """A pattern compiled on its first search. A list's own patterns run only where its any_of
+    gate matched, so in a short-lived (Lambda) process most never compile: the combined patterns
     cost no cold start beyond what compiling each list did."""
 
-    __slots__ = ("pattern", "_compiled")
-
-    def __init__(self, pattern: str):
-        self.pattern = pattern
-        self._compiled: re.Pattern | None = None
-
-    def search(self, text: str) -> re.Match | None:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled.search(text)
-
-    def match(self, text: str, pos: int) -> re.Match | None:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled.match(text, pos)
+    __slots__ = ()
 
 
 def first_matches(patterns: Iterable[Phrase], gate: Gate, text: str) -> list[re.Match | None]:
@@ -49,13 +37,18 @@ def first_matches(patterns: Iterable[Phrase], gate: Gate, text: str) -> list[re.
 class Gate:
     """One search for where any of a list's patterns matches (see any_of)."""
 
-    __slots__ = ("_words", "_others")
+    __slots__ = ("_branches", "_words", "_others")
 
     def __init__(self, at_word: list[str], others: list[str]):
-        # '\\bX', X beginning with a word character, matches where X follows a non-word character or
-        # the start: so '\\W(?:X)' over the text after one space. Beginning with a character class, the
+        self._branches: tuple[list[str], list[str]] | None = (at_word, others)  # compiled on first use
+        self._words: re.Pattern | None = None
+        self._others: re.Pattern | None = None
+
+    def _compile(self, at_word: list[str], others: list[str]) -> None:
+        # '\bX', X beginning with a word character, matches where X follows a non-word character or
+        # the start: so '\W(?:X)' over the text after one space. Beginning with a character class, the
         # pattern lets the engine scan for candidates in a tight loop instead of starting a match at
-        # every position (a pattern that begins with '\\b' costs ~40 ns a character, words or not).
+        # every position (a pattern that begins with '\b' costs ~40 ns a character, words or not).
         # Lookbehinds in X that begin with a word character cannot see the space, as they could not
         # see before the start. Branches are grouped by first letter (_by_first_letter) for speed too.
         self._words = re.compile(r"\W(?:" + "|".join(_by_first_letter(at_word, keep_order=False) or []) + ")") if at_word else None
@@ -63,12 +56,18 @@ class Gate:
 
     def search(self, text: str) -> bool:
         """Whether any pattern of the list matches somewhere in text."""
+        if self._branches is not None:
+            self._compile(*self._branches)
+            self._branches = None
         if self._words is not None and self._words.search(" " + text):
             return True
         return self._others is not None and self._others.search(text) is not None
 
     def starts(self, text: str) -> list[int]:
         """Every position where a pattern of the list matches, overlapping ones too, in order."""
+        if self._branches is not None:
+            self._compile(*self._branches)
+            self._branches = None
         found: list[int] = []
         if self._words is not None:
             padded = " " + text

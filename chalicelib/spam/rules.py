@@ -19,7 +19,7 @@ from .keys import comment_fields, default_matcher, site_matcher
 from .learned import STOPWORDS, learned_log_odds, learning_keys
 from . import phrases
 from .text import (
-    OPEN_REDIRECT, REDIRECTOR_HOSTS, SHORTENER_HOSTS, VIDEO_HOSTS, Prepared, case_counts, find_links, host_matches, link_domains, link_host,
+    OPEN_REDIRECT, REDIRECTOR_HOSTS, SHORTENER_HOSTS, VIDEO_HOSTS, Lazy, Prepared, case_counts, find_links, host_matches, link_domains, link_host,
     non_ascii, registrable_domain, words,
 )
 from .verdict import Decision, LearnedCounts, Reason, SiteMemory, SiteRules, Submission, Thresholds
@@ -432,7 +432,7 @@ def url_field(c: Comment) -> Iterator[Reason]:
 URL_REPEATED_POINTS = 0.6  # readers mention their own site too: a hint that adds to other evidence
 
 
-_GIBBERISH = re.compile(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
+_GIBBERISH = Lazy(r"(?<![\w/.])[a-z]{40,}(?![\w/.])")
 
 
 def _long_run(flat: str) -> bool:
@@ -447,9 +447,9 @@ def _long_run(flat: str) -> bool:
 # 'GetHostByName', 'dwRetVal'), but in a comment's text they sit among ordinary words, while a bot's
 # text is the generated word, or mostly such words: the text counts only when they are at least
 # RANDOM_SHARE of its words. A name or a website is one word anyway.
-_ASCII_WORD = re.compile(r"[A-Za-z]{8,64}")
-_SHORT_HUMP = re.compile(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
-_TEXT_WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = Lazy(r"[A-Za-z]{8,64}")
+_SHORT_HUMP = Lazy(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
+_TEXT_WORD = Lazy(r"[^\W_]+")
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 RANDOM_SHARE = 0.3
 
@@ -672,7 +672,7 @@ _ENGLISH = frozenset(
     they he she if at from would there about how get like i'm it's don't very much please help any who
     which when were been has had our their them his her than then""".split()
 )
-_WORD_TOKEN = re.compile(r"[^\W\d_][^\W\d_']*")
+_WORD_TOKEN = Lazy(r"[^\W\d_][^\W\d_']*")
 
 
 def _reads_english(c: Comment) -> bool:

@@ -10,6 +10,39 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Iterator
+
+class Lazy:
+    """A regular expression compiled on first use: a pattern that a cheap check (a literal, a
+    character class scanned in C) usually shows is not needed costs a short-lived process nothing."""
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern | None = None
+
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        return self.compiled().search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match | None:
+        return self.compiled().match(text, pos)
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        return self.compiled().finditer(text)
+
+    def findall(self, text: str) -> list:
+        return self.compiled().findall(text)
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.compiled().sub(repl, text)
+
 
 # Invisible characters spammers (and YouTube's export) sprinkle into text to split words.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -17,16 +50,16 @@ _ANY_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 _ANCHOR = re.compile(r"""<a\s[^<>]{0,2000}?href\s*=\s*["']?([^"'\s<>]{1,2000})[^<>]{0,2000}>""", re.I)
 _TAG = re.compile(r"<[^<>]{0,2000}>")
-_SCHEME_URL = re.compile(r"""(?:\bhttps?://|\bwww\.)[^\s<>"'\[\]]{1,2000}""", re.I)
+_SCHEME_URL = Lazy(r"""(?:\bhttps?://|\bwww\.)[^\s<>"'\[\]]{1,2000}""", re.I)
 # Bare domains ("example.com/page") and the spaced dodge ("kidsmediausa . com").
 _TLDS = (
     "com|net|org|info|biz|ru|ly|co|io|me|tk|ml|ga|cf|gq|xyz|top|online|site|shop|club|store|"
     "us|uk|de|in|pl|ro|cn|br|fr|es|it|nl|su|ua|cc|tv|ws|pw|vip|win|loan|link|click"
 )
-_BARE_DOMAIN = re.compile(
+_BARE_DOMAIN = Lazy(
     r"(?<![\w.@/-])(?:[a-z0-9-]{1,63}\.){1,4}(?:" + _TLDS + r")\b(?!\.\w)(?:/[^\s<>\"']{0,200})?", re.I
 )
-_SPACED_DOMAIN = re.compile(r"(?<![\w.-])([a-z0-9-]{2,63})\s{1,3}\.\s{1,3}(com|net|org)\b", re.I)
+_SPACED_DOMAIN = Lazy(r"(?<![\w.-])([a-z0-9-]{2,63})\s{1,3}\.\s{1,3}(com|net|org)\b", re.I)
 # What each link pattern cannot match without: most comments lack them, and these scan at C speed
 # (a literal to look for) where the patterns above try every position.
 _WWW = re.compile(r"[wW][wW][wW]\.")  # 'www.' in any case (re.I's 'w' is w or W): a class first scans in C
@@ -51,7 +84,7 @@ REDIRECTOR_HOSTS = frozenset(
 )
 # A link whose query carries another, percent-encoded address ('?to=https%3A%2F%2F...'): an open
 # redirect that shows one site and lands on another.
-OPEN_REDIRECT = re.compile(r"[?&][\w.-]{1,40}=https?%3a%2f%2f", re.I)
+OPEN_REDIRECT = Lazy(r"[?&][\w.-]{1,40}=https?%3a%2f%2f", re.I)
 
 
 def without_invisible(text: str) -> str:
