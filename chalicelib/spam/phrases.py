@@ -148,7 +148,7 @@ def _begins_with_word_character(branch: str) -> bool:
 
 
 _QUANTIFIERS = ("?", "*", "+", "{")
-_MAX_COPIED = 0  # characters of pattern opening up one leading group may copy: none (longer patterns compile slower)
+_MAX_COPIED = 160  # characters of pattern that opening up one leading group may copy (a longer pattern compiles slower)
 
 
 def _by_first_letter(branches: list[str], keep_order: bool) -> list[str] | None:

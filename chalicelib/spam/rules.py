@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Callable, Iterator
 
 from .classifier import shipped_model
@@ -533,15 +533,35 @@ def _main_script(text: str, at_least: int) -> str:
     upper, lower = case_counts(text.encode("ascii", "ignore").decode("ascii"))
     if not any(map(str.isalpha, non_ascii(text))):
         return "LATIN" if upper + lower >= at_least else ""
+    # The other letters one by one, the ASCII ones (all Latin) counted at once; a script's place
+    # in `counts` stays where its first letter is, which is what max() reads on a tie.
+    ascii_letters = upper + lower
+    first_ascii = _ASCII_LETTER.search(text) if ascii_letters else None
     counts: dict[str, int] = {}
-    for ch in text:
-        if ch.isalpha():
-            script = _script(ch)
-            script = "HAN" if script in ("HIRAGANA", "KATAKANA") else script
-            counts[script] = counts.get(script, 0) + 1
+    for run in _NOT_ASCII_RUN.finditer(text):
+        if first_ascii is not None and first_ascii.start() < run.start():
+            counts["LATIN"] = counts.get("LATIN", 0) + ascii_letters
+            first_ascii = None
+        for ch in run.group(0):
+            if ch.isalpha():
+                script = _letter_script(ch)
+                counts[script] = counts.get(script, 0) + 1
+    if first_ascii is not None:
+        counts["LATIN"] = counts.get("LATIN", 0) + ascii_letters
     if sum(counts.values()) < at_least:
         return ""
     return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NOT_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=4096)
+def _letter_script(ch: str) -> str:
+    """_script, kana as Han (cached: a comment's letters are few distinct ones)."""
+    script = _script(ch)
+    return "HAN" if script in ("HIRAGANA", "KATAKANA") else script
 
 
 def _script(ch: str) -> str:

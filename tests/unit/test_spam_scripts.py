@@ -1,0 +1,37 @@
+"""The fast paths of the script and case counts say what a plain loop over the characters says."""
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.spam import rules
+from chalicelib.spam.text import case_counts
+
+# ASCII, accented Latin, Cyrillic, Greek, kana, Han, Hangul, digits, spaces, quotes, an invisible one
+ALPHABET = st.sampled_from(list("aZq é ñ Жж Ωλ カな 漢 한 7 ’\u200b_") + ["  ", "É", "ǅ"])
+
+
+def _plain_main_script(text: str, at_least: int) -> str:
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = "LATIN" if ch.isascii() else unicodedata.name(ch, "").split(" ", 1)[0]
+            script = "HAN" if name in ("CJK", "HIRAGANA", "KATAKANA") else name
+            counts[script] = counts.get(script, 0) + 1
+    if sum(counts.values()) < at_least:
+        return ""
+    return max(counts.items(), key=lambda kv: kv[1])[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join), st.sampled_from([1, 2, 5, 20]))
+def test_main_script_is_what_counting_every_letter_gives(text, at_least):
+    assert rules._main_script(text, at_least) == _plain_main_script(text, at_least)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_case_counts_are_str_isupper_and_islower_of_each_character(text):
+    assert case_counts(text) == (sum(map(str.isupper, text)), sum(map(str.islower, text)))
