@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from sys import intern
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -59,7 +60,9 @@ def _char_grams(token: str) -> tuple[str, ...]:
     """A word's character n-grams (cached: most words of a comment are common words)."""
     padded = f" {_DIGIT.sub('0', token)} "
     lo, hi = CHAR_NGRAMS
-    return tuple("c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1)))
+    # Interned: the same n-gram of many words is then one object, as is the model's key for it, so
+    # counting and weight lookups touch far less memory and compare by identity.
+    return tuple(map(intern, ["c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1))]))
 
 
 def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str], Counter[str]]:
@@ -153,7 +156,7 @@ def model_from_json(raw: str | bytes) -> Model:
     data = json.loads(raw)
     if data.get("format") != FORMAT:
         raise ValueError(f"not a {FORMAT} model file")
-    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    weights = {intern(str(k)): float(v) for k, v in data["weights"].items()}
     return Model(float(data["bias"]), weights, data.get("meta", {}))
 
 
