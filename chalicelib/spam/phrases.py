@@ -90,9 +90,10 @@ class WordPattern:
     the leftmost match, the same as `re.search(pattern, text).group(0)`: the leftmost place where
     a word begins and the pattern matches, and there the same alternative."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("pattern", "_compiled", "_plain")
 
     def __init__(self, pattern: str):
+        self._plain = Lazy(pattern)  # for search(): the pattern as written
         branches = _top_level_branches(pattern)
         if not all(branch.startswith("\\b") and _begins_with_word_character(branch[2:]) for branch in branches):
             raise ValueError("every alternative must begin with \\b and a word character")
@@ -105,6 +106,10 @@ class WordPattern:
             self._compiled = re.compile(r"\W((?:" + "|".join(_by_first_letter(stripped, keep_order=True) or stripped) + "))")
         match = self._compiled.search(" " + text)
         return match.group(1) if match else None
+
+    def search(self, text: str) -> re.Match | None:
+        """The pattern's own search (a Match), for callers that need more than find's text."""
+        return self._plain.search(text)
 
 
 _LOOKBEHIND = re.compile(r"\(\?<[=!](?:\\b)?(.)")
@@ -247,12 +252,12 @@ def _top_level_branches(pattern: str) -> list[str]:
 
 
 # A phone number as support scams write it: 1-888-555-0123, +1 (800) 555 0123, 1 844 555 0123.
-_PHONE = Phrase(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
-_THREE_DIGITS = re.compile(r"\d\d\d")  # what a phone number cannot lack: a scan in C, where _PHONE tries every place
+PHONE = Phrase(r"(?<![\w.])(?:\+?\d{1,3}[\s.\-]{0,2})?\(?\d{3}\)?[\s.\-]{0,2}\d{3}[\s.\-]{0,2}\d{4}(?!\w|[.\-]\d)")
+_THREE_DIGITS = re.compile(r"\d\d\d")  # what a phone number cannot lack: a scan in C, where PHONE tries every place
 
 
 def has_phone(text: str) -> bool:
-    return _THREE_DIGITS.search(text) is not None and _PHONE.search(text) is not None
+    return _THREE_DIGITS.search(text) is not None and PHONE.search(text) is not None
 
 
 SUPPORT = WordPattern(
