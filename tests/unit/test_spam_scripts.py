@@ -1,4 +1,5 @@
-"""The fast paths of the script and case counts say what a plain loop over the characters says."""
+"""Fast paths say what the plain way says: script and case counts as a loop over the characters, the
+disguised-link pattern as without its possessive runs."""
 from __future__ import annotations
 
 import unicodedata
@@ -35,3 +36,17 @@ def test_main_script_is_what_counting_every_letter_gives(text, at_least):
 @given(st.lists(ALPHABET, max_size=40).map("".join))
 def test_case_counts_are_str_isupper_and_islower_of_each_character(text):
     assert case_counts(text) == (sum(map(str.isupper, text)), sum(map(str.islower, text)))
+
+
+DISGUISE_PIECES = st.sampled_from(["name", "abc-def", "x" * 61, "y" * 63, " ", "  ", ".", " . ", "*", "(dot)", "(.)", "com", "org",
+                                   "net", "tv", "/", "youtu", "be", "w", "www", "(delete spaces)", "-", "é"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(DISGUISE_PIECES, max_size=10).map("".join))
+def test_the_disguised_link_pattern_finds_what_it_finds_without_possessive_runs(text):
+    import re
+
+    plain = re.compile(rules._DISGUISED_LINK.pattern.replace("{2,62}+", "{2,62}"))
+    found, expected = rules._DISGUISED_LINK.search(text), plain.search(text)
+    assert (found and (found.span(), found.group(0))) == (expected and (expected.span(), expected.group(0)))
