@@ -65,8 +65,15 @@ COLD_IMPORTS = (
 )
 
 
+# Installed with email-validator, never imported by replybox: email-validator reads DNS only to check
+# deliverability, which replybox never asks for (check_deliverability=False in models and signing).
+# Left out of the zip (0.33 MB of the 5 MB budget); tests/deploy/test_template.py checks the two facts.
+NEVER_IMPORTED = ("dns/", "dnspython-")
+
+
 def add_bytecode(zip_path: str) -> None:
     """Put a compiled .pyc beside each module of the zip that a cold start imports (COLD_IMPORTS),
+    leave out what is never imported (NEVER_IMPORTED),
     for the Python packaging it (the runtime Chalice chose). Unchecked-hash pycs: a built package never
     changes, so Python loads them without comparing the source's timestamp (a zip keeps none)."""
     import py_compile
@@ -82,6 +89,8 @@ def add_bytecode(zip_path: str) -> None:
         modules = sorted({f for f in found.splitlines() if f.endswith(".py") and os.path.realpath(f).startswith(os.path.realpath(tmp) + os.sep)})
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zipped:
             for entry in entries:  # the same entries (and permissions) as chalice wrote them
+                if entry.filename.startswith(NEVER_IMPORTED):
+                    continue
                 if entry.is_dir():
                     zipped.writestr(entry, b"")
                     continue

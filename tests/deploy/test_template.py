@@ -203,4 +203,27 @@ def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
         assert f"{folder + '/' if folder else ''}__pycache__/{name}.{tag}.pyc" in names, module
     flags = int.from_bytes(zipped.read(f"__pycache__/app.{tag}.pyc")[4:8], "little")
     assert flags == 0b01  # hash-based, never checked against the source (a zip keeps no timestamps)
-    assert not any(n.startswith(("dns/", "pydantic/v1/")) and n.endswith(".pyc") for n in names)  # never imported
+    assert not any(n.startswith("pydantic/v1/") and n.endswith(".pyc") for n in names)  # never imported
+
+
+def test_the_zip_leaves_out_dnspython_which_nothing_imports(packaged, tmp_path):
+    # email-validator reads DNS only for deliverability, which replybox never checks: a submission and a
+    # signed-link address check run from the unzipped package with no `dns` in it, and never import it.
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    zipped = zipfile.ZipFile(packaged["dir"] / "deployment.zip")
+    assert not any(n.startswith(("dns/", "dnspython-")) for n in zipped.namelist())
+    assert os.path.getsize(packaged["dir"] / "deployment.zip") < 5_000_000
+    zipped.extractall(tmp_path)
+    code = (
+        "import sys, email_validator; from chalicelib.models import CommentIn; from chalicelib import signing;"
+        " CommentIn.model_validate({'post_id': 'p', 'author': 'A', 'email': 'Jos\u00e9@b\u00fccher.example', 'content': 'hi'});"
+        " email_validator.validate_email('x@[192.0.2.1]', check_deliverability=False, allow_domain_literal=True);"
+        " assert 'dns' not in sys.modules, 'dns imported'"
+    )
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONNOUSERSITE": "1"}
+    done = subprocess.run([sys.executable, "-S", "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
