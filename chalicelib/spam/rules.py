@@ -825,6 +825,9 @@ HARD_RULES = frozenset({
     "link-stuffing",
 })
 SOFT_AGREE_POINTS = 0.5
+# Hints of manner, not of spam: capitals and a repeated character tip a comment that has other evidence,
+# never agree (docs/spam.md: all-caps is worth 0.5, the bar itself).
+NEVER_AGREE = frozenset({"all-caps", "repeated-characters"})
 COMMUNITY_AGREE_POINTS = 1.0
 # What this site's moderators taught, once it is strong: their own marks, like a disallowed key.
 LEARNED_HARD_POINTS = 3.0
@@ -852,6 +855,8 @@ def is_hard(reason: Reason) -> bool:
 def _agree_points(rule: str) -> float:
     """Points from which a soft reason counts toward agreement: the community list is a bag of weak
     keys ('website using', '.com,' hit careful comments), so it agrees from two specific keys."""
+    if rule in NEVER_AGREE:
+        return float("inf")
     return COMMUNITY_AGREE_POINTS if rule == "community-list" else SOFT_AGREE_POINTS
 
 

@@ -8,7 +8,9 @@ import inspect
 
 from chalicelib.spam import Reason, SiteMemory, Submission, Thresholds, evaluate
 from chalicelib.spam import classifier, keys
-from chalicelib.spam.rules import COMMUNITY_AGREE_POINTS, HARD_RULES, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family
+from chalicelib.spam.rules import (
+    COMMUNITY_AGREE_POINTS, HARD_RULES, NEVER_AGREE, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family,
+)
 
 SOFT_RULES = sorted(
     {"classifier", "community-list", "solicitation", "links", "html-links", "bbcode-links", "url-shortener",
@@ -41,7 +43,7 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
     decision, note = decide(score, found, limits)
     hard = any((r.rule in HARD_RULES and r.score > 0) or (r.rule == "site-learned" and r.score >= 3) for r in found)
     assert hard == any(is_hard(r) for r in found)
-    agreeing = {soft_family(r.rule) for r in found if not is_hard(r)
+    agreeing = {soft_family(r.rule) for r in found if not is_hard(r) and r.rule not in NEVER_AGREE
                 and r.score >= (COMMUNITY_AGREE_POINTS if r.rule == "community-list" else SOFT_AGREE_POINTS)}
     if decision in ("spam", "discard"):
         assert hard or len(agreeing) >= 2
@@ -53,6 +55,15 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
         assert decision == "hold" and note is not None and note.score == 0
     if wanted in ("approve", "hold"):
         assert decision == wanted and note is None
+
+
+def test_capitals_and_repeated_letters_never_agree():
+    # Hints of manner: a sure classifier written in capitals is still one kind of evidence.
+    found = [Reason("classifier", 4.5, "sure"), Reason("all-caps", 0.5, "capitals"),
+             Reason("repeated-characters", 0.3, "!!!!!"), Reason("form-token-missing", 0.3, "no token")]
+    decision, note = decide(5.6, found, Thresholds())
+    assert decision == "hold" and note is not None and note.rule == "needs-strong-evidence"
+    assert decide(6.1, [*found, Reason("links", 0.5, "two links")], Thresholds())[0] == "spam"
 
 
 @settings(max_examples=200, deadline=None)
