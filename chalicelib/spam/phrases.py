@@ -8,7 +8,7 @@ repeats), so a 65 KB comment costs linear time.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .text import Lazy
 
@@ -200,34 +200,10 @@ def _first_letters(branch: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def _group_end(pattern: str) -> int | None:
-    """Index of the ')' closing the group that opens pattern, or None."""
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) of each character of a pattern that is neither escaped
+    nor inside a character class: where its groups and alternatives are."""
     depth, in_class, i = 0, False, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 1
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "^":
-                i += 1
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
-
-
-def _top_level_branches(pattern: str) -> list[str]:
-    """A pattern's alternatives outside any group or character class ('a|(b|c)' -> 'a', '(b|c)')."""
-    branches, start, depth, in_class, i = [], 0, 0, False, 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -240,14 +216,27 @@ def _top_level_branches(pattern: str) -> list[str]:
                 i += 1
             if pattern[i + 1 : i + 2] == "]":  # ']' first in a class is a literal
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        else:
+            yield i, ch, depth
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+        i += 1
+
+
+def _group_end(pattern: str) -> int | None:
+    """Index of the ')' closing the group that opens pattern, or None."""
+    return next((i for i, ch, depth in _syntax(pattern) if ch == ")" and depth == 1), None)
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """A pattern's alternatives outside any group or character class ('a|(b|c)' -> 'a', '(b|c)')."""
+    branches, start = [], 0
+    for i, ch, depth in _syntax(pattern):
+        if ch == "|" and depth == 0:
             branches.append(pattern[start:i])
             start = i + 1
-        i += 1
     return branches + [pattern[start:]]
 
 
