@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.spam import Submission, classifier, evaluate, keys
+from chalicelib.spam import Submission, evaluate
 from chalicelib.spam.classifier import Model
 from chalicelib.spam.rules import PROMOTION_MAX, Thresholds, decide, Reason
 
@@ -13,17 +13,6 @@ PROMOTION = "hey guys, I'm a small youtuber and I make covers, check out my chan
 def _sure_model(log_odds: float) -> Model:
     """A classifier that says the same of every text (no weights, only a bias)."""
     return Model(log_odds, {}, {})
-
-
-@pytest.fixture
-def judged_by():
-    """Score with a made-up classifier and no community list; the shipped ones come back after."""
-    def use(model):
-        classifier.use_model(model)
-        keys.use_default_matcher(keys.KeyMatcher(()))
-    yield use
-    classifier.reset_shipped_model()
-    keys.use_default_matcher(None)
 
 
 def _rules(verdict):

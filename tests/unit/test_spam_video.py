@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.spam import Submission, Thresholds, classifier, evaluate, keys
+from chalicelib.spam import Submission, Thresholds, evaluate
 from chalicelib.spam.classifier import Model
 from chalicelib.spam.rules import (
     BARE_LINK_POINTS, CLASSIFIER_RANGE, DISGUISED_LINK_POINTS, FORM_MISSING_POINTS, LONE_LINK_POINTS, PROMOTED_LINK_POINTS,
@@ -19,17 +19,6 @@ from chalicelib.spam.rules import (
 def _says(p: float) -> Model:
     """A classifier that gives every text the same P(spam) (no weights, only a bias)."""
     return Model(math.log(p / (1 - p)), {}, {})
-
-
-@pytest.fixture
-def judged_by():
-    """Score with a made-up classifier (None: none) and no community list; the shipped ones come back after."""
-    def use(model):
-        classifier.use_model(model)
-        keys.use_default_matcher(keys.KeyMatcher(()))
-    yield use
-    classifier.reset_shipped_model()
-    keys.use_default_matcher(None)
 
 
 def _rules(verdict) -> dict[str, float]:
