@@ -89,8 +89,8 @@ def add_bytecode(zip_path: str) -> None:
         modules = sorted({f for f in found.splitlines() if f.endswith(".py") and os.path.realpath(f).startswith(os.path.realpath(tmp) + os.sep)})
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zipped:
             for entry in entries:  # the same entries (and permissions) as chalice wrote them
-                if entry.filename.startswith(NEVER_IMPORTED):
-                    continue
+                if entry.filename.startswith(NEVER_IMPORTED) or "__pycache__/" in entry.filename:
+                    continue  # a checkout's own bytecode (any Python's, any age) is replaced by ours below
                 if entry.is_dir():
                     zipped.writestr(entry, b"")
                     continue

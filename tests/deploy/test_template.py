@@ -188,6 +188,8 @@ def test_the_zip_holds_only_the_app(packaged):
     names = zipfile.ZipFile(packaged["dir"] / "deployment.zip").namelist()
     assert "app.py" in names and "chalicelib/notify.py" in names
     assert not any(n.startswith(("tests/", "deploy/", "scripts/", "boto3/", "moto/", "cfnlint/")) for n in names)
+    # The checkout's own __pycache__ (written by `make run` or these tests) is not zipped beside ours.
+    assert len(names) == len(set(names)), sorted(n for n in set(names) if names.count(n) > 1)[:5]
 
 
 def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
