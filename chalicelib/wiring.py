@@ -46,7 +46,11 @@ def aws_session() -> Any:
     multiprocessing, its resource docs) is ~10 ms more of a cold start."""
     import botocore.session
 
-    return botocore.session.get_session()
+    from .botodata import loader_for
+
+    session = botocore.session.get_session()
+    session.register_component("data_loader", loader_for(session.get_config_variable("data_path")))
+    return session
 
 
 def _client(config: Any) -> Any:
