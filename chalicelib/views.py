@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BeforeValidator, ConfigDict, Field, RootModel
+from .lazyrefs import deferred_compiles
+
+with deferred_compiles():  # where views.py is the first to import pydantic (lazyrefs.py)
+    from pydantic import BeforeValidator, ConfigDict, Field, RootModel
 
 from .models import (
     ACTIONS,
