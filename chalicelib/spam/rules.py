@@ -110,8 +110,9 @@ CLASSIFIER_RANGE = (-0.5, 4.5)  # "reads fine" must not undo what the WordPress-
 # A comment that promotes nothing (Comment.promotes: no link, website, contact or offer) cannot
 # profit its sender, so wording alone never holds it: thank-you notes and questions read "spammy"
 # to a model trained on template praise. Under hold with a missing form token (0.3) and a weak
-# community-list key (0.1).
-CLASSIFIER_NOTHING_PROMOTED_MAX = 0.5
+# community-list key (0.1). Under SOFT_AGREE_POINTS too: a capped classifier has said it cannot judge
+# this comment, so it is no agreeing kind of evidence either.
+CLASSIFIER_NOTHING_PROMOTED_MAX = 0.45
 
 # Site-learned mean log-odds E become points: SLOPE * E beyond a dead zone, clamped.
 LEARNED_SLOPE = 7.0
@@ -166,7 +167,9 @@ _PROMOTION = tuple(
          + r"|\b(?:get|reach|hit|gain|at) (?:to )?\d{1,3}(?:,?\d{3})?k? (?:subs|subscribers)\b|\bmy first (?:\d+ )?subscribers?\b"),
         # not of millions of subscribers: that is the artist's channel a fan talks of, not the writer's own
         ("talks of subscribers", 0.6, r"\b(?=subscri)(?<!\d,\d\d\d,\d\d\d )(?<!\d{7} )(?<!million )(?<!\dm )subscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED),
-        ("check it out", 1.5, r"\b(?=ch)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"),
+        ("check it out", 1.5, r"\b(?=ch)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"
+                        # the same ask in other words, of the media a creator promotes ("take a look at this video")
+                        r"|\b(?:take|have) a (?:look|listen) (?:at|to) (?:this|my|our) (?:new |latest )?(?:videos?|channel|songs?|tracks?|music|playlist|remix|mix|covers?|album)\b"),
         ("look it up", 0.6, r"\b(?:look|search) (?:me |him |her |us |them |it )?up\b|\b(?:search(?: for)?|type in|google|look up) [\"“']"),
         ("my media", 1.5, r"\bmy (?:new |own |first |latest |last |official )?(?:youtube |yt |music )?(?:channel|videos?|vids?|vlogs?|music|songs?|covers?|raps?|band|album|mixtape|"
                           r"ep|tracks?|beats?|remix(?:es)?|playlist|instagram|insta|ig|twitter|facebook|fb page|tiktok|soundcloud|spotify|twitch|stream|art|artwork|designs?|app|game|book|ebook|shop|store)\b"),
@@ -222,6 +225,8 @@ class Comment:
         return bool(
             s.url.strip() or self.prepared.links or phrases.has_phone(text)
             or ("@" in text and phrases.EMAIL_ADDRESS.search(text)) or phrases.PROMOTION.search(text)
+            # what the solicitation and self-promotion rules read asks for something too ("sucscribe to me")
+            or _ANY_SOLICITATION.search(self.flat_ends) or _ANY_PROMOTION.search(self.flat_ends)
         )
 
 
@@ -611,25 +616,48 @@ def solicitation(c: Comment) -> Iterator[Reason]:
         yield Reason("solicitation", min(SOLICITATION_POINTS + 1.0 * (len(hits) - 1), 5.0), f"asks readers to act for the author: {shown}")
 
 
-# Where a link leads, when that is a place to give, buy, join or follow: a fundraiser, a store
-# listing, an app, a referral code, a profile or page on a social or music site.
-PROMOTED_LINK_POINTS = 1.2  # held even when the words read fine (-0.5) with a missing form token
+# Where a link leads, when that is a place to give, buy, join or follow: a fundraiser or petition, a
+# store listing, an app, a referral code, a profile, page or channel on a social, music or video site.
+# The link's destination is its own kind of evidence (`promoted-link`): not how many words stand
+# around a link (`lone-link`), nor what the words ask (`solicitation`), nor how they read (the
+# classifier). Readers cite pages, docs, code and articles; a profile or a listing of the writer's
+# own is what a self-promoter leaves. Held alone, blocked when another family agrees.
+PROMOTED_LINK_POINTS = 1.5
 _PROMOTED_LINK = phrases.Phrase(
-    r"gofundme\.|indiegogo\.|kickstarter\.|patreon\.|paypal\.me|ebay\.[a-z.]+/itm|amazon\.[a-z.]+/(?:[^/\s]+/)?dp/|"
-    r"play\.google\.com/store|itunes\.apple\.com|apps\.apple\.com|[?&/](?:ref|r|refer|referral|invite|aff|affiliate)[=/][a-z0-9_-]{4}|"
-    r"facebook\.com/(?:pages|profile\.php|groups)|(?:instagram|twitter|tiktok|soundcloud|reverbnation|bandcamp|twitch|"
-    r"spotify|vk|ask|tumblr)\.(?:com|tv|fm)/[a-z0-9_.-]{3}"
+    # give: fundraisers, petitions, tips
+    r"gofundme\.|indiegogo\.|kickstarter\.|patreon\.|paypal\.me|ko-fi\.com/|buymeacoffee\.com/|gogetfunding\.|"
+    r"change\.org/p/|avaaz\.org/[a-z/]*petition|"
+    # buy: store listings and print-on-demand shops
+    r"ebay\.[a-z.]+/itm|amazon\.[a-z.]+/(?:[^/\s]+/)?dp/|etsy\.com/(?:[a-z-]+/)?(?:listing|shop)/|teespring\.com/|"
+    r"redbubble\.com/|spreadshirt\.|zazzle\.|cafepress\.|fiverr\.com/[a-z0-9_]{3}|"
+    # install: app stores
+    r"play\.google\.com/store|itunes\.apple\.com|apps\.apple\.com|apps\.facebook\.com|"
+    # join: a referral or invite code
+    r"[?&/](?:ref|r|refer|referral|invite|aff|affiliate)[=/][a-z0-9_-]{4}|"
+    # follow: a profile, page or channel (not a post or status someone cites)
+    r"(?<![\w.-])(?:www\.|m\.)?(?:facebook|fb)\.com/(?!(?:sharer|share|dialog|help|policies|legal|notes|events)\b)[a-z0-9_.%-]{3}|"
+    r"(?:instagram|tiktok|soundcloud|reverbnation|twitch|mixcloud|audiomack|datpiff|myspace|tsu|vk|ask|tumblr|"
+    r"spotify)\.(?:com|tv|fm|co)/(?![a-z0-9_.-]+/status/)[a-z0-9_.@-]{3}|"
+    r"(?<![\w.-])(?:www\.|mobile\.)?(?:twitter|x)\.com/(?!(?:hashtag|search|intent|share|home|i)\b|[a-z0-9_]+/status/)[a-z0-9_]{3}|"
+    r"\.bandcamp\.com|\.tumblr\.com|plus\.google\.com/(?:u/\d/)?(?:\+|\d{6})|"
+    r"youtube\.com/(?:user/|channel/|c/|@|playlist)"
 )
 
 
+def promoted_link(c: Comment) -> Iterator[Reason]:
+    """A link to a place to give, buy, install, join or follow (see _PROMOTED_LINK)."""
+    found = sorted({link_host(link) or link[:40] for link in c.prepared.links[:20] if _PROMOTED_LINK.search(link.lower())})
+    if found:
+        yield Reason("promoted-link", PROMOTED_LINK_POINTS,
+                     f"links to a fundraiser, store, app, referral or profile ({', '.join(found[:3])})")
+
+
 def promotion(c: Comment) -> Iterator[Reason]:
-    """Self-promotion cues (see _PROMOTION) and links to promoted places (_PROMOTED_LINK): one family
-    with `solicitation`, so asking twice is not two kinds of evidence."""
+    """Self-promotion cues (see _PROMOTION): one family with `solicitation`, so asking twice is not
+    two kinds of evidence."""
     text = c.flat_ends
     found = phrases.first_matches([pattern for _, _, pattern in _PROMOTION], _ANY_PROMOTION, text)
     hits = [(label, points) for (label, points, _), match in zip(_PROMOTION, found) if match]
-    if any(_PROMOTED_LINK.search(link.lower()) for link in c.prepared.links[:20]):
-        hits.append(("links to a fundraiser, store, app, referral or profile", PROMOTED_LINK_POINTS))
     if hits:
         shown = ", ".join(label for label, _ in hits)
         yield Reason("self-promotion", round(min(sum(p for _, p in hits), PROMOTION_MAX), 2), f"promotes its author: {shown}")
@@ -813,7 +841,7 @@ def site_learned(c: Comment) -> Iterator[Reason]:
 # In the order a moderator reads them: how it arrived, what it links, who sent it, what it says.
 RULES: tuple[Rule, ...] = (
     form_token, links, link_markup, disguised_link, shorteners, author, url_field, disposable_email,
-    site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, promotion, gibberish,
+    site_keys, site_memory, default_list, support_number, sales_terms, templates, solicitation, promotion, promoted_link, gibberish,
     scripts, author_script, shouting, repeats, classifier, site_learned,
 )
 # Hard evidence: each alone may block (`spam`/`discard`). Every other rule is a soft signal: a block
@@ -829,6 +857,13 @@ SOFT_AGREE_POINTS = 0.5
 # never agree (docs/spam.md: all-caps is worth 0.5, the bar itself).
 NEVER_AGREE = frozenset({"all-caps", "repeated-characters"})
 COMMUNITY_AGREE_POINTS = 1.0
+# Three families that each hold a comment on their own (1 point or more: the hold threshold's worth),
+# agreeing, block it even when their sum stays under the spam threshold: soft signals are scored
+# cautiously, one at a time, so that none condemns alone, and three independent kinds of evidence
+# pointing the same way are as strong as a hard one (SpamAssassin's meta rules). Weak hints (a
+# capped classifier, the text linking the writer's own site, a name in another script) do not count.
+CONCUR_POINTS = 1.0
+CONCUR_FAMILIES = 3
 # What this site's moderators taught, once it is strong: their own marks, like a disallowed key.
 LEARNED_HARD_POINTS = 3.0
 # Rules that read the same evidence count as one family (two <a href> links are "links" twice).
@@ -864,14 +899,21 @@ def soft_family(rule: str) -> str:
     return _FAMILIES.get(rule, rule)
 
 
+def _families(reasons: tuple[Reason, ...] | list[Reason], at_least: float) -> list[str]:
+    """The soft families with a reason of at least `at_least` points that counts toward agreement."""
+    return sorted({soft_family(r.rule) for r in reasons if r.score >= max(at_least, _agree_points(r.rule)) and not is_hard(r)})
+
+
 def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds: Thresholds) -> tuple[Decision, Reason | None]:
     """The decision for a score and its reasons: the thresholds', except that a block needs hard
     evidence or two agreeing soft families (a block without hard evidence is `spam`, never
     `discard`). Returns the decision and, when the rule held a comment back, a 0-point Reason saying so."""
     decision = thresholds.decide(score)
+    if decision == "hold" and len(_families(reasons, CONCUR_POINTS)) >= CONCUR_FAMILIES:
+        return "spam", None
     if decision not in ("spam", "discard") or any(is_hard(r) for r in reasons):
         return decision, None
-    families = sorted({soft_family(r.rule) for r in reasons if r.score >= _agree_points(r.rule) and not is_hard(r)})
+    families = _families(reasons, SOFT_AGREE_POINTS)
     if len(families) >= 2:
         return "spam", None
     shown = families[0] if families else "none"

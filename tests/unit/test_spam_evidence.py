@@ -9,7 +9,8 @@ import inspect
 from chalicelib.spam import Reason, SiteMemory, Submission, Thresholds, evaluate
 from chalicelib.spam import classifier, keys
 from chalicelib.spam.rules import (
-    COMMUNITY_AGREE_POINTS, HARD_RULES, NEVER_AGREE, RULES, SOFT_AGREE_POINTS, decide, is_hard, soft_family,
+    COMMUNITY_AGREE_POINTS, CONCUR_FAMILIES, CONCUR_POINTS, HARD_RULES, NEVER_AGREE, RULES, SOFT_AGREE_POINTS, decide, is_hard,
+    soft_family,
 )
 
 SOFT_RULES = sorted(
@@ -17,7 +18,7 @@ SOFT_RULES = sorted(
      "author-is-link", "author-long", "author-sales-words", "memory-ip", "memory-common-domain", "too-fast",
      "form-token-expired", "form-token-missing", "site-learned", "all-caps", "disposable-email", "moderation-key",
      "url-redirector", "seo-anchor", "url-repeated", "author-script", "unexpected-script", "author-keywords", "sales-terms",
-     "self-promotion", "lone-link", "disguised-link"}
+     "self-promotion", "lone-link", "disguised-link", "promoted-link"}
 )
 reasons = st.lists(
     st.builds(
@@ -43,8 +44,10 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
     decision, note = decide(score, found, limits)
     hard = any((r.rule in HARD_RULES and r.score > 0) or (r.rule == "site-learned" and r.score >= 3) for r in found)
     assert hard == any(is_hard(r) for r in found)
-    agreeing = {soft_family(r.rule) for r in found if not is_hard(r) and r.rule not in NEVER_AGREE
-                and r.score >= (COMMUNITY_AGREE_POINTS if r.rule == "community-list" else SOFT_AGREE_POINTS)}
+    def families(at_least: float) -> set[str]:
+        return {soft_family(r.rule) for r in found if not is_hard(r) and r.rule not in NEVER_AGREE
+                and r.score >= max(at_least, COMMUNITY_AGREE_POINTS if r.rule == "community-list" else SOFT_AGREE_POINTS)}
+    agreeing = families(SOFT_AGREE_POINTS)
     if decision in ("spam", "discard"):
         assert hard or len(agreeing) >= 2
     if decision == "discard":
@@ -53,7 +56,11 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
     wanted = limits.decide(score)
     if wanted in ("spam", "discard") and decision not in ("spam", "discard"):
         assert decision == "hold" and note is not None and note.score == 0
-    if wanted in ("approve", "hold"):
+    # ... except that three families that each hold, agreeing, block a comment the score only holds.
+    concur = len(families(CONCUR_POINTS)) >= CONCUR_FAMILIES
+    if wanted == "hold" and concur:
+        assert decision == "spam" and note is None
+    elif wanted in ("approve", "hold"):
         assert decision == wanted and note is None
 
 

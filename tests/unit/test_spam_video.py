@@ -115,7 +115,7 @@ def test_talk_of_millions_of_subscribers_is_a_fan_not_a_self_promoter(judged_by,
 def test_a_referral_link_carries_a_code(judged_by, link, cue):
     judged_by(None)
     verdict = evaluate(Submission(content=f"you might want to weigh in here: {link}"))
-    assert ("self-promotion" in _rules(verdict)) is cue
+    assert ("promoted-link" in _rules(verdict)) is cue
 
 
 @pytest.mark.parametrize("text, asks", [
@@ -162,10 +162,10 @@ def test_a_promoted_link_is_held_even_when_the_words_read_fine(judged_by):
     judged_by(_says(0.05))
     verdict = evaluate(Submission(content="Tired of the sun in your eyes while driving? This fixes it for good, see "
                                           "https://www.kickstarter.com/projects/12345/visor-thing"))
-    assert _rules(verdict)["self-promotion"] == PROMOTED_LINK_POINTS and verdict.decision == "hold"
+    assert _rules(verdict)["promoted-link"] == PROMOTED_LINK_POINTS and verdict.decision == "hold"
     cited = evaluate(Submission(content="The same trick is described in https://docs.example/guide/caching#warm, in the section "
                                          "on warming the cache before the first request"))
-    assert "self-promotion" not in _rules(cited) and cited.decision == "approve"
+    assert "promoted-link" not in _rules(cited) and cited.decision == "approve"
 
 
 @pytest.mark.parametrize("text, cue", [
