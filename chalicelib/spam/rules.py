@@ -637,7 +637,7 @@ _PROMOTED_LINK = phrases.Phrase(
     # follow: a profile, page or channel (not a post or status someone cites)
     r"(?<![\w.-])(?:www\.|m\.)?(?:facebook|fb)\.com/(?!(?:sharer|share|dialog|help|policies|legal|notes|events)\b)[a-z0-9_.%-]{3}|"
     r"(?:instagram|tiktok|soundcloud|reverbnation|twitch|mixcloud|audiomack|datpiff|myspace|tsu|vk|ask|tumblr|"
-    r"spotify)\.(?:com|tv|fm|co)/(?![a-z0-9_.-]+/status/)[a-z0-9_.@-]{3}|"
+    r"spotify)\.(?:com|tv|fm|co)/(?![a-z0-9_.-]+/status/)[a-z0-9_.@-]{3}|instagram\.com/(?:p|reel)/|"
     r"(?<![\w.-])(?:www\.|mobile\.)?(?:twitter|x)\.com/(?!(?:hashtag|search|intent|share|home|i)\b|[a-z0-9_]+/status/)[a-z0-9_]{3}|"
     r"\.bandcamp\.com|\.tumblr\.com|plus\.google\.com/(?:u/\d/)?(?:\+|\d{6})|"
     r"youtube\.com/(?:user/|channel/|c/|@|playlist)"

@@ -34,6 +34,7 @@ def _rules(verdict) -> dict[str, float]:
     "https://money-clicks.example/ref/tomuciux99",                   # join
     "https://www.facebook.com/SomeBandOfficial",                      # follow
     "https://soundcloud.com/somebody/house-mix-2",
+    "https://instagram.com/p/AbCdEf123/",
     "https://twitter.com/somebody",
     "https://someband.bandcamp.com/album/first",
     "https://www.youtube.com/user/somebodysings",
