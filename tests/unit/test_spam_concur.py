@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.spam import Reason, Submission, Thresholds, evaluate
 from chalicelib.spam.classifier import Model
@@ -130,3 +132,22 @@ def test_taking_a_look_at_a_creators_media_is_the_check_it_out_cue(judged_by, te
     judged_by(None)
     detail = next((r.detail for r in evaluate(Submission(content=text)).reasons if r.rule == "self-promotion"), "")
     assert ("check it out" in detail) is cue
+
+
+# one rule of each of several soft families (none of them hard, none a hint that never agrees)
+_ONE_A_FAMILY = ["classifier", "lone-link", "promoted-link", "solicitation", "author-long", "url-invalid", "random-text",
+                 "sales-terms", "flattery-template", "pitch", "support-number", "disposable-email", "too-fast"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ONE_A_FAMILY), min_size=3, max_size=3, unique=True),
+       st.lists(st.floats(CONCUR_POINTS, 1.4, allow_nan=False), min_size=3, max_size=3),
+       st.floats(0.5, 0.99, allow_nan=False))
+def test_three_holding_families_block_and_two_with_a_hint_are_held(rules, points, hint):
+    assert len({soft_family(r) for r in rules}) == 3
+    three = [Reason(rule, round(p, 2), "generated") for rule, p in zip(rules, points)]
+    score = round(sum(r.score for r in three), 2)
+    assert decide(score, three, Thresholds()) == ("spam", None)
+    # the third under a hold's worth: two holding families only, and the score under spam holds
+    weaker = [*three[:2], Reason(rules[2], round(hint, 2), "generated")]
+    assert decide(round(sum(r.score for r in weaker), 2), weaker, Thresholds())[0] == "hold"
