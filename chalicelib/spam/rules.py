@@ -139,7 +139,8 @@ _SOLICITATIONS = tuple(
         ("sub for sub", r"\b(?:sub|follow|like)\s?(?:4|for)\s?(?:sub|follow|like)\b"),
         ("visit my site", r"\b(?:visit|see|view|go to|click) (?:my|our) (?:web ?site|site|blog|page|profile|shop|store)\b"),
         ("my channel", r"\b(?:my|our) (?:new |own )?(?:youtube |yt )?channel\b"),
-        ("follow me", r"\bfollow (?:me|us) (?:on|at)\b"),
+        # on a site, or a handle: 'follow me @name', 'follow me +RealName' (not 'do you follow me?')
+        ("follow me", r"\bfollow (?:me|us) (?:on|at|in)\b|\bfollow (?:me|us)\W{1,3}[@+]\w"),
         ("share this", r"\bshare (?:this|my) (?:video|page|post|link)\b"),
         ("make money", r"\b(?:make|earn|making|earning) (?:real |easy |quick |fast |big )?(?:\$|money|cash|extra|\d)|\bwork(?:ing)? from home\b"),
         ("free offer", r"\bfree (?:gift|money|iphone|followers|subscribers|views|likes)\b"),

@@ -151,3 +151,16 @@ def test_three_holding_families_block_and_two_with_a_hint_are_held(rules, points
     # the third under a hold's worth: two holding families only, and the score under spam holds
     weaker = [*three[:2], Reason(rules[2], round(hint, 2), "generated")]
     assert decide(round(sum(r.score for r in weaker), 2), weaker, Thresholds())[0] == "hold"
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("shout out to my fans!!! follow me +RealSomebody", True),
+    ("follow me @some_handle for more", True),
+    ("ALSO FOLLOW ME IN TWITTER for follow back", True),
+    ("Do you follow me? The second step reuses the first one's buffer", False),
+    ("If you follow me so far, the rest is just algebra", False),
+])
+def test_following_a_handle_is_asking_readers_to_follow(judged_by, text, asks):
+    judged_by(None)
+    detail = next((r.detail for r in evaluate(Submission(content=text)).reasons if r.rule == "solicitation"), "")
+    assert ("'follow me'" in detail) is asks
