@@ -908,10 +908,14 @@ def _families(reasons: tuple[Reason, ...] | list[Reason], at_least: float) -> li
 def decide(score: float, reasons: tuple[Reason, ...] | list[Reason], thresholds: Thresholds) -> tuple[Decision, Reason | None]:
     """The decision for a score and its reasons: the thresholds', except that a block needs hard
     evidence or two agreeing soft families (a block without hard evidence is `spam`, never
-    `discard`). Returns the decision and, when the rule held a comment back, a 0-point Reason saying so."""
+    `discard`), and three agreeing families that each hold block a comment the score would hold.
+    Returns the decision and, when one of these rules changed it, a 0-point Reason saying so."""
     decision = thresholds.decide(score)
-    if decision == "hold" and len(_families(reasons, CONCUR_POINTS)) >= CONCUR_FAMILIES:
-        return "spam", None
+    if decision == "hold" and len(concurring := _families(reasons, CONCUR_POINTS)) >= CONCUR_FAMILIES:
+        return "spam", Reason(
+            "kinds-agree", 0.0,
+            f"the score only holds it, but {len(concurring)} independent kinds of evidence agree ({', '.join(concurring)}): spam",
+        )
     if decision not in ("spam", "discard") or any(is_hard(r) for r in reasons):
         return decision, None
     families = _families(reasons, SOFT_AGREE_POINTS)

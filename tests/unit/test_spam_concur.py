@@ -90,7 +90,11 @@ def _held(found: list[Reason]) -> tuple[str, Reason | None]:
 def test_three_families_that_each_hold_block_under_the_spam_threshold():
     token = Reason("form-token-missing", 0.3, "no token")
     three = [token, Reason("lone-link", 1.2, "x"), Reason("promoted-link", 1.5, "x"), Reason("classifier", 1.1, "x")]
-    assert CONCUR_FAMILIES == 3 and _held(three) == ("spam", None)
+    decision, why = _held(three)
+    assert CONCUR_FAMILIES == 3 and decision == "spam"
+    # the moderator is told why a score that only holds was blocked, and by which kinds of evidence
+    assert why is not None and why.rule == "kinds-agree" and why.score == 0.0
+    assert "3 independent kinds of evidence agree (classifier, links, promoted-link)" in why.detail
     # one of them a hint under a hold's worth (the text linking the writer's own site, 0.6): held
     weak = [token, Reason("lone-link", 1.2, "x"), Reason("url-repeated", 0.6, "x"), Reason("classifier", 1.1, "x")]
     assert _held(weak)[0] == "hold"
@@ -147,7 +151,9 @@ def test_three_holding_families_block_and_two_with_a_hint_are_held(rules, points
     assert len({soft_family(r) for r in rules}) == 3
     three = [Reason(rule, round(p, 2), "generated") for rule, p in zip(rules, points)]
     score = round(sum(r.score for r in three), 2)
-    assert decide(score, three, Thresholds()) == ("spam", None)
+    decision, why = decide(score, three, Thresholds())
+    assert decision == "spam" and why is not None and why.rule == "kinds-agree"
+    assert all(soft_family(rule) in why.detail for rule in rules)
     # the third under a hold's worth: two holding families only, and the score under spam holds
     weaker = [*three[:2], Reason(rules[2], round(hint, 2), "generated")]
     assert decide(round(sum(r.score for r in weaker), 2), weaker, Thresholds())[0] == "hold"
