@@ -292,12 +292,16 @@ def links(c: Comment) -> Iterator[Reason]:
         yield Reason("links", TWO_LINKS_POINTS, f"{count} links (a hint: readers cite docs too)")
 
 
+# An <a> tag with an href anywhere in it: '<a rel="nofollow" href=...>' too, as spam tools write it.
+_ANCHOR_TAG = re.compile(r"<a\s[^<>]{0,2000}?(?<![\w-])href\s*=")
+
+
 def link_markup(c: Comment) -> Iterator[Reason]:
     text = c.submission.content[:100_000].lower()
     bbcode = sum(text.count(tag) for tag in ("[url=", "[url]", "[link=", "[link]"))
     if bbcode:
         yield Reason("bbcode-links", min(2.5 + 0.5 * bbcode, 5.0), f"{bbcode} BBCode link tag(s) like [url=...] (forum markup, does not render here)")
-    anchors = text.count("<a href") + text.count("<a  href")
+    anchors = len(_ANCHOR_TAG.findall(text)) if "<a" in text else 0
     if anchors:
         yield Reason("html-links", min(0.8 + 0.4 * anchors, 3.0), f"{anchors} HTML link tag(s) <a href>")
 

@@ -74,6 +74,18 @@ def test_bbcode_and_html_link_markup_are_named():
     assert "html-links" in html
 
 
+def test_an_anchor_counts_wherever_its_href_stands_and_a_tag_named_in_prose_does_not():
+    def anchors(content: str) -> str | None:
+        found = rules_of(evaluate(Submission(content=content, **HUMAN))).get("html-links")
+        return found.detail if found else None
+
+    assert anchors('nice <a rel="nofollow" href="http://pills.example">cheap</a>') == "1 HTML link tag(s) <a href>"
+    assert anchors('<A TARGET=_blank HREF=http://x.example>x</A> and <a\nhref="http://y.example">y</a>') == "2 HTML link tag(s) <a href>"
+    # a reader talking about markup links nothing
+    assert anchors("I removed the `<a href>` from main.js and the <a> tags render now") is None
+    assert anchors('<a data-href="http://x.example">no link</a>') is None
+
+
 def test_url_shorteners_are_named_by_host():
     reasons = rules_of(evaluate(Submission(content="my photos: https://bit.ly/3xYz", **HUMAN)))
     assert "bit.ly" in reasons["url-shortener"].detail
