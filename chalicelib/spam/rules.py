@@ -51,7 +51,9 @@ BARE_LINK_POINTS = 4.5
 REFERENCE_HOSTS = frozenset(
     """github.com gitlab.com bitbucket.org codeberg.org sourceforge.net stackoverflow.com stackexchange.com
     superuser.com serverfault.com askubuntu.com wikipedia.org python.org mozilla.org w3.org whatwg.org ietf.org
-    arxiv.org doi.org readthedocs.io readthedocs.org""".split()
+    arxiv.org doi.org readthedocs.io readthedocs.org learn.microsoft.com msdn.microsoft.com developer.apple.com
+    developer.android.com cppreference.com man7.org kernel.org gnu.org llvm.org rust-lang.org go.dev docs.rs
+    crates.io pypi.org npmjs.com godbolt.org postgresql.org sqlite.org""".split()
 )
 TWO_LINKS_POINTS = 0.45  # two plain URLs: under hold with a missing form token, and under SOFT_AGREE_POINTS
 LINK_STUFFING = 6  # this many links in one comment is a link farm's, not a reader's: hard evidence

@@ -189,6 +189,9 @@ def test_a_subscriber_goal_of_the_writers_own_asks_for_subscribers(judged_by, te
     "see https://docs.python.org/3/library/re.html",
     "en.wikipedia.org/wiki/Radix_sort",
     "https://stackoverflow.com/questions/11227809",
+    "See https://learn.microsoft.com/en-us/dotnet/api/system.string.intern",
+    "https://en.cppreference.com/w/cpp/atomic/memory_order",
+    "https://godbolt.org/z/3x8b1Pq",
 ])
 def test_a_bare_link_to_a_code_or_reference_site_is_held_never_blocked(judged_by, text):
     judged_by(_says(0.6))  # even a classifier leaning to spam
