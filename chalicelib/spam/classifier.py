@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain, repeat
-from operator import itemgetter, mul, truediv
+from operator import add, itemgetter, mul, truediv
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .text import Lazy, Prepared, find_links, visible_text, words
 
@@ -69,7 +69,8 @@ def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str
     """The comment's word n-gram and character n-gram counts, each in the order first seen."""
     tokens = words(classifier_text(content, prepared))
     if WORD_NGRAMS == (1, 2):  # the same strings in the same order as the general loop below, built in C
-        word_counts = Counter(chain(map("w ".__add__, tokens), map("w {} {}".format, tokens, tokens[1:])))
+        unigrams = list(map("w ".__add__, tokens))
+        word_counts = Counter(chain(unigrams, map(add, unigrams, map(" ".__add__, tokens[1:]))))
     else:
         lo, hi = WORD_NGRAMS
         word_counts = Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
@@ -81,20 +82,21 @@ def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str
 # 1 + log(count) for the counts a comment has (almost all are 1 to a few): a table, not a log a key.
 _SCALE = [0.0] + [1.0 + math.log(count) for count in range(1, 257)]
 _SQUARED = [scale * scale for scale in _SCALE]  # the products _norm takes, so the same floats
+_TABLE = _SCALE.__getitem__
 
 
 def _scale(count: int) -> float:
     return _SCALE[count] if count < len(_SCALE) else 1.0 + math.log(count)
 
 
-def _small(counts: Counter[str]) -> bool:
-    """Whether every count is in the _SCALE table."""
-    return not counts or max(counts.values()) < len(_SCALE)
+def _scaler(counts: Counter[str]) -> Callable[[int], float]:
+    """_scale for these counts: a table lookup when every count is in the table (almost always)."""
+    return _TABLE if not counts or max(counts.values()) < len(_SCALE) else _scale
 
 
-def _norm(counts: Counter[str]) -> float:
+def _norm(counts: Counter[str], scale: Callable[[int], float] = _scale) -> float:
     values = counts.values()
-    if _small(counts):  # the same terms in the same order: the same sum
+    if scale is _TABLE:  # the same terms in the same order: the same sum
         return math.sqrt(sum(map(_SQUARED.__getitem__, values))) or 1.0
     return math.sqrt(sum(_scale(count) * _scale(count) for count in values)) or 1.0
 
@@ -103,7 +105,7 @@ def features(content: str) -> dict[str, float]:
     """Sparse feature vector: log-scaled n-gram counts, words and characters each L2-normalised."""
     vector: dict[str, float] = {}
     for counts in _counts(content):
-        norm = _norm(counts)
+        norm = _norm(counts, _scaler(counts))
         vector.update((key, _scale(count) / norm) for key, count in counts.items())
     return vector
 
@@ -116,32 +118,26 @@ class Model:
     weights: Mapping[str, float]
     meta: Mapping[str, object]
 
-    def score_terms(self, content: str, prepared: Prepared | None = None) -> tuple[float, list[tuple[str, float]]]:
-        """Log-odds of spam and the per-feature contributions that make it up (`prepared`: see
-        classifier_text)."""
-        log_odds, word_terms, char_terms = self.score_blocks(content, prepared)
-        return log_odds, word_terms + char_terms
-
-    def score_blocks(
-        self, content: str, prepared: Prepared | None = None
-    ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
-        """score_terms with the contributions of word n-grams and of character n-grams apart."""
+    def score(self, content: str, prepared: Prepared | None = None) -> tuple[float, list[tuple[str, float]]]:
+        """Log-odds of spam, and the word n-grams' contributions to it (`prepared`: see classifier_text)."""
         # features() without building the whole vector: most n-grams carry no weight, but each block's
-        # norm still counts them all. The same values (scale / norm * weight) in the same order as
-        # features(), so the same sum; map() and filter() do per n-gram work in C.
+        # norm still counts them all; map() and filter() do per n-gram work in C. A word n-gram's
+        # contribution is features()' value times its weight; the character n-grams, which no one
+        # is shown, are summed as weight times scale and normalised once (the same sum, rounded apart).
         weights = self.weights
-        blocks: list[list[tuple[str, float]]] = []
-        for counts in _counts(content, prepared):
-            norm = _norm(counts)
-            keys = list(filter(weights.__contains__, counts))
-            found = map(weights.__getitem__, keys)
-            scaled = map(truediv, map(_SCALE.__getitem__ if _small(counts) else _scale, map(counts.__getitem__, keys)), repeat(norm))
-            blocks.append(list(zip(keys, map(mul, scaled, found))))
-        word_terms, char_terms = blocks
-        return self.bias + sum(map(itemgetter(1), chain(word_terms, char_terms))), word_terms, char_terms
+        word_counts, char_counts = _counts(content, prepared)
+        scale = _scaler(word_counts)
+        norm = _norm(word_counts, scale)
+        keys = list(filter(weights.__contains__, word_counts))
+        scaled = map(truediv, map(scale, map(word_counts.__getitem__, keys)), repeat(norm))
+        word_terms = list(zip(keys, map(mul, scaled, map(weights.__getitem__, keys))))
+        scale = _scaler(char_counts)
+        keys = list(filter(weights.__contains__, char_counts))
+        chars = sum(map(mul, map(weights.__getitem__, keys), map(scale, map(char_counts.__getitem__, keys))))
+        return self.bias + sum(map(itemgetter(1), word_terms)) + chars / _norm(char_counts, scale), word_terms
 
     def probability(self, content: str) -> float:
-        return _sigmoid(self.score_terms(content)[0])
+        return _sigmoid(self.score(content)[0])
 
 
 def _sigmoid(x: float) -> float:

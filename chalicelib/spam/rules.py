@@ -700,7 +700,7 @@ def classifier(c: Comment) -> Iterator[Reason]:
     model = shipped_model()
     if model is None:
         return
-    log_odds, word_terms, _ = model.score_blocks(c.submission.content, c.prepared)
+    log_odds, word_terms = model.score(c.submission.content, c.prepared)
     points = classifier_points(log_odds)
     foreign = points > CLASSIFIER_NOTHING_PROMOTED_MAX and c.promotes and not _reads_english(c)
     capped = points > CLASSIFIER_NOTHING_PROMOTED_MAX and (not c.promotes or foreign)
