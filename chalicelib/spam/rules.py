@@ -312,20 +312,33 @@ def link_markup(c: Comment) -> Iterator[Reason]:
 # 'youtu be/...', 'w w w.', '(delete spaces)'. Readers who cite a page paste it whole.
 DISGUISED_LINK_POINTS = 2.0
 # The names' runs are possessive ('{2,62}+'): what follows them cannot begin with a name's character,
-# so giving characters back never finds a match, and not trying saves a pass per word.
-_DISGUISED_LINK = re.compile(
-    r"\b[a-z0-9][a-z0-9-]{2,62}+(?:\s+\.\s+|\s*\*\s*|\s*\((?:dot|\.)\)\s*)(?:com|net|org|info|biz|tv)\b(?![.\w])"
+# so giving characters back never finds a match, and not trying saves a pass per word. Each
+# alternative begins a word ('\bname', '\byoutu'): searched as phrases.Gate searches, '\W(...)' over
+# the text after a space, so the engine tries only after a non-word character, not at every one.
+_DISGUISED_NAME = re.compile(
+    r"\W([a-z0-9][a-z0-9-]{2,62}+(?:(?:\s+\.\s+|\s*\*\s*|\s*\((?:dot|\.)\)\s*)(?:com|net|org|info|biz|tv)\b(?![.\w])"
     # 'name. com' and 'name .com/x': only for endings that are no English word ('Net result', 'the .com
     # domain'), and only before a path or the end ('casa. Com o tempo' is Portuguese prose)
-    r"|\b[a-z0-9][a-z0-9-]{2,62}+(?:\.\s+|\s+\.)(?:com|org)(?=/|\W*$)"
-    r"|\byoutu\s+be\b|\bw\s+w\s+w\b|\bw{3}\s+\.|\((?:please )?(?:delete|remove) (?:the )?spaces?\)"
+    r"|(?:\.\s+|\s+\.)(?:com|org)(?=/|\W*$))"
+    r"|youtu\s+be\b|w\s+w\s+w\b|w{3}\s+\.)"
 )
+_SPACES_NOTE = re.compile(r"\((?:please )?(?:delete|remove) (?:the )?spaces?\)")
+
+
+def _disguised(text: str) -> str | None:
+    """The leftmost link in pieces: of a name's and of a spaces note's (which begin with different
+    characters, so never at the same place)."""
+    name = _DISGUISED_NAME.search(" " + text)
+    note = _SPACES_NOTE.search(text) if "(" in text else None
+    if name and (note is None or name.start() < note.start()):  # name.start() is the word's in text
+        return name.group(1)
+    return note.group(0) if note else None
 
 
 def disguised_link(c: Comment) -> Iterator[Reason]:
     text = c.flat_ends
-    if ("." in text or "*" in text or "(" in text or " be" in text or "w w" in text) and (match := _DISGUISED_LINK.search(text)):
-        yield Reason("disguised-link", DISGUISED_LINK_POINTS, f"a link written in pieces ('{match.group(0)}'), as if to slip past a link filter")
+    if ("." in text or "*" in text or "(" in text or " be" in text or "w w" in text) and (found := _disguised(text)):
+        yield Reason("disguised-link", DISGUISED_LINK_POINTS, f"a link written in pieces ('{found}'), as if to slip past a link filter")
 
 
 # Google's own share links: they only ever open Google Photos or Maps, where a reader shows a circuit.
