@@ -13,12 +13,12 @@ import math
 import re
 from sys import intern
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from itertools import chain, repeat
-from operator import add, itemgetter, mul, truediv
+from itertools import chain, compress, repeat
+from operator import add, itemgetter, mul, sub, truediv
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .text import Lazy, Prepared, find_links, visible_text, words
 
@@ -55,7 +55,10 @@ def classifier_text(content: str, prepared: Prepared | None = None) -> str:
     return text.lower()
 
 
-@lru_cache(maxsize=65536)
+_TOKENS_CACHED = 65536  # distinct words whose n-grams are kept (a few MB at most)
+
+
+@lru_cache(maxsize=_TOKENS_CACHED)
 def _char_grams(token: str) -> tuple[str, ...]:
     """A word's character n-grams (cached: most words of a comment are common words)."""
     padded = f" {_DIGIT.sub('0', token)} "
@@ -65,18 +68,24 @@ def _char_grams(token: str) -> tuple[str, ...]:
     return tuple(map(intern, ["c" + padded[i:i + n] for n in range(lo, hi + 1) for i in range(max(len(padded) - n + 1, 1))]))
 
 
-def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str], Counter[str]]:
-    """The comment's word n-gram and character n-gram counts, each in the order first seen."""
-    tokens = words(classifier_text(content, prepared))
+def _tokens(content: str, prepared: Prepared | None = None) -> list[str]:
+    return words(classifier_text(content, prepared))
+
+
+def _word_counts(tokens: list[str]) -> Counter[str]:
+    """The word n-gram counts, in the order first seen."""
     if WORD_NGRAMS == (1, 2):  # the same strings in the same order as the general loop below, built in C
         unigrams = list(map("w ".__add__, tokens))
-        word_counts = Counter(chain(unigrams, map(add, unigrams, map(" ".__add__, tokens[1:]))))
-    else:
-        lo, hi = WORD_NGRAMS
-        word_counts = Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
+        return Counter(chain(unigrams, map(add, unigrams, map(" ".__add__, tokens[1:]))))
+    lo, hi = WORD_NGRAMS
+    return Counter("w " + " ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1))
+
+
+def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str], Counter[str]]:
+    """The comment's word n-gram and character n-gram counts, each in the order first seen."""
+    tokens = _tokens(content, prepared)
     # words only: punctuation and markup say more about a blog's engine than its spam
-    char_counts = Counter(chain.from_iterable(map(_char_grams, tokens)))
-    return word_counts, char_counts
+    return _word_counts(tokens), Counter(chain.from_iterable(map(_char_grams, tokens)))
 
 
 # 1 + log(count) for the counts a comment has (almost all are 1 to a few): a table, not a log a key.
@@ -94,11 +103,15 @@ def _scaler(counts: Counter[str]) -> Callable[[int], float]:
     return _TABLE if not counts or max(counts.values()) < len(_SCALE) else _scale
 
 
+def _squares(counts: Iterable[int], scale: Callable[[int], float] = _scale) -> float:
+    """The sum of the counts' squared scales."""
+    if scale is _TABLE:  # the same products as the loop below
+        return sum(map(_SQUARED.__getitem__, counts))
+    return sum(_scale(count) * _scale(count) for count in counts)
+
+
 def _norm(counts: Counter[str], scale: Callable[[int], float] = _scale) -> float:
-    values = counts.values()
-    if scale is _TABLE:  # the same terms in the same order: the same sum
-        return math.sqrt(sum(map(_SQUARED.__getitem__, values))) or 1.0
-    return math.sqrt(sum(_scale(count) * _scale(count) for count in values)) or 1.0
+    return math.sqrt(_squares(counts.values(), scale)) or 1.0
 
 
 def features(content: str) -> dict[str, float]:
@@ -117,6 +130,9 @@ class Model:
     bias: float
     weights: Mapping[str, float]
     meta: Mapping[str, object]
+    _by_token: dict[str, tuple[tuple[str, ...], float]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def score(self, content: str, prepared: Prepared | None = None) -> tuple[float, list[tuple[str, float]]]:
         """Log-odds of spam, and the word n-grams' contributions to it (`prepared`: see classifier_text)."""
@@ -125,16 +141,40 @@ class Model:
         # contribution is features()' value times its weight; the character n-grams, which no one
         # is shown, are summed as weight times scale and normalised once (the same sum, rounded apart).
         weights = self.weights
-        word_counts, char_counts = _counts(content, prepared)
+        tokens = _tokens(content, prepared)
+        word_counts = _word_counts(tokens)
         scale = _scaler(word_counts)
         norm = _norm(word_counts, scale)
         keys = list(filter(weights.__contains__, word_counts))
         scaled = map(truediv, map(scale, map(word_counts.__getitem__, keys)), repeat(norm))
         word_terms = list(zip(keys, map(mul, scaled, map(weights.__getitem__, keys))))
-        scale = _scaler(char_counts)
-        keys = list(filter(weights.__contains__, char_counts))
-        chars = sum(map(mul, map(weights.__getitem__, keys), map(scale, map(char_counts.__getitem__, keys))))
-        return self.bias + sum(map(itemgetter(1), word_terms)) + chars / _norm(char_counts, scale), word_terms
+        parts = self._char_parts(tokens)
+        char_counts = Counter(chain.from_iterable(map(itemgetter(0), parts)))
+        # Most n-grams occur once, scaled 1: so the block's weighted sum is the sum of each word's
+        # weights (cached per word), less what 1 + log(count) takes off each repeated n-gram's count.
+        repeated = list(compress(char_counts, map((1).__lt__, char_counts.values())))
+        counts = list(map(char_counts.__getitem__, repeated))
+        scale = _TABLE if not counts or max(counts) < len(_SCALE) else _scale
+        excess = sum(map(mul, map(weights.get, repeated, repeat(0.0)), map(sub, counts, map(scale, counts))))
+        chars = sum(map(itemgetter(1), parts)) - excess
+        squares = len(char_counts) - len(counts) + _squares(counts, scale)
+        return self.bias + sum(map(itemgetter(1), word_terms)) + chars / (math.sqrt(squares) or 1.0), word_terms
+
+    def _char_parts(self, tokens: list[str]) -> list[tuple[tuple[str, ...], float]]:
+        """Each token's character n-grams and the sum of their weights. Cached per model: a comment's
+        words are mostly common ones, and looking each of its ~600 n-grams up among ~6,000 weights
+        was the classifier's largest cost."""
+        cache = self._by_token
+        parts = list(map(cache.get, tokens))
+        if None in parts:
+            if len(cache) > _TOKENS_CACHED:
+                cache.clear()
+            weights = self.weights
+            for i, token in enumerate(tokens):
+                if parts[i] is None:
+                    grams = _char_grams(token)
+                    parts[i] = cache[token] = (grams, sum(map(weights.get, grams, repeat(0.0))))
+        return parts
 
     def probability(self, content: str) -> float:
         return _sigmoid(self.score(content)[0])
