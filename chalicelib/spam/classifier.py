@@ -165,16 +165,14 @@ class Model:
         words are mostly common ones, and looking each of its ~600 n-grams up among ~6,000 weights
         was the classifier's largest cost."""
         cache = self._by_token
-        parts = list(map(cache.get, tokens))
-        if None in parts:
+        if not all(map(cache.__contains__, tokens)):
             if len(cache) > _TOKENS_CACHED:
                 cache.clear()
             weights = self.weights
-            for i, token in enumerate(tokens):
-                if parts[i] is None:
-                    grams = _char_grams(token)
-                    parts[i] = cache[token] = (grams, sum(map(weights.get, grams, repeat(0.0))))
-        return parts
+            for token in set(tokens).difference(cache):
+                grams = _char_grams(token)
+                cache[token] = (grams, sum(map(weights.get, grams, repeat(0.0))))
+        return list(map(cache.__getitem__, tokens))
 
     def probability(self, content: str) -> float:
         return _sigmoid(self.score(content)[0])
