@@ -37,6 +37,8 @@ FIELDS = ("author", "email", "url", "content", "content without tags", "ip", "us
 # Characters of a key the automaton holds. Longer prefixes hit less often in ordinary text but make
 # a larger automaton: 4 loads the shipped list in ~8 ms and scans a comment in ~0.1 ms.
 PREFIX = 4
+# User agents whose keys a matcher remembers (see KeyMatcher._find_agent).
+AGENTS_REMEMBERED = 256
 
 
 _Group = tuple[int, tuple[int, ...], dict[str, tuple[int, ...]], frozenset[str]]
@@ -63,6 +65,7 @@ class KeyMatcher:
         deque(map(automaton.add_word, prefixes, lines), maxlen=0)
         self._drop = drop
         self._groups: dict[str, _Group] = {}
+        self._agents: dict[str, tuple[str, ...]] = {}
         self._automaton: ahocorasick.Automaton | None = None
         if len(automaton):
             automaton.make_automaton()
@@ -97,6 +100,16 @@ class KeyMatcher:
                     found[key] = (start + length, -length)
         return sorted(found, key=found.__getitem__) if len(found) > 1 else list(found)
 
+    def _find_agent(self, text: str) -> tuple[str, ...]:
+        """find() of a user agent, remembered: a few browsers' strings come again and again (held in
+        memory only, at most AGENTS_REMEMBERED of them)."""
+        found = self._agents.get(text)
+        if found is None:
+            if len(self._agents) >= AGENTS_REMEMBERED:
+                self._agents.clear()
+            found = self._agents[text] = tuple(self.find(text))
+        return found
+
     def _group(self, line: str) -> _Group:
         """A group's prefix length, the lengths of its keys up to two prefixes long, the lengths of
         the longer ones by their next PREFIX characters, and its keys; read on the group's first hit.
@@ -117,7 +130,7 @@ class KeyMatcher:
         """Distinct (key, first field it occurs in), across fields in order; at most `limit`."""
         matches: dict[str, KeyMatch] = {}
         for field, text in fields.items():
-            for key in self.find(text):
+            for key in self._find_agent(text) if field == "user agent" else self.find(text):
                 if key not in matches:
                     matches[key] = KeyMatch(key, field)
                     if len(matches) >= limit:

@@ -91,3 +91,14 @@ def test_importing_the_engine_builds_nothing():
         "assert 'numpy' not in sys.modules and 'sklearn' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=keys.LIST_INDEX_PATH.parents[3])
+
+
+def test_a_user_agent_that_comes_again_gives_the_same_keys_and_few_are_remembered():
+    matcher = KeyMatcher(["evilbot", "crawler"])
+    fields = {"content": "hello", "user agent": "EvilBot/1.0 (+crawler)"}
+    first = matcher.find_in_fields(fields)
+    assert [(m.key, m.field) for m in first] == [("evilbot", "user agent"), ("crawler", "user agent")]
+    assert matcher.find_in_fields(fields) == first
+    for i in range(keys.AGENTS_REMEMBERED + 10):
+        assert matcher.find_in_fields({"user agent": f"Agent/{i}"}) == []
+    assert len(matcher._agents) <= keys.AGENTS_REMEMBERED
