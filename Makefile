@@ -7,7 +7,7 @@ DDB_PORT ?= 8001
 DATA_DIR ?= .data
 export PORT DDB_PORT DATA_DIR
 
-.PHONY: run test unit install bench bench-docs screenshots package i18n clean
+.PHONY: run test unit install bench bench-docs screenshots package i18n clean regex-cache
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,3 +64,7 @@ package: install
 
 clean:
 	rm -rf build .pytest_cache
+
+# After changing a spam rule's pattern: keep its compiled code (chalicelib/spam/precompiled.py).
+regex-cache: install
+	$(PY) scripts/regex_cache.py

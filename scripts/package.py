@@ -71,6 +71,17 @@ COLD_IMPORTS = (
 NEVER_IMPORTED = ("dns/", "dnspython-")
 
 
+# The spam rules' compiled regular expressions (chalicelib/spam/precompiled.py), kept for one Python's sre.
+KEPT_REGEX_CODE = "chalicelib/spam/data/regex-code.marshal"
+
+
+def kept_regex_code() -> bytes:
+    """The kept regular-expression code for the Python packaging (the runtime's, as for the bytecode)."""
+    from chalicelib.spam import precompiled
+
+    return precompiled.dumps()
+
+
 def add_bytecode(zip_path: str) -> None:
     """Put a compiled .pyc beside each module of the zip that a cold start imports (COLD_IMPORTS),
     leave out what is never imported (NEVER_IMPORTED),
@@ -93,6 +104,9 @@ def add_bytecode(zip_path: str) -> None:
                     continue  # a checkout's own bytecode (any Python's, any age) is replaced by ours below
                 if entry.is_dir():
                     zipped.writestr(entry, b"")
+                    continue
+                if entry.filename == KEPT_REGEX_CODE:  # written again by the Python that compiles the bytecode
+                    zipped.writestr(entry, kept_regex_code(), zipfile.ZIP_DEFLATED, 9)
                     continue
                 with open(os.path.join(tmp, entry.filename), "rb") as fh:
                     zipped.writestr(entry, fh.read(), zipfile.ZIP_DEFLATED, 9)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+from . import precompiled
 from .text import Lazy
 
 
@@ -51,8 +52,22 @@ class Gate:
         # every position (a pattern that begins with '\b' costs ~40 ns a character, words or not).
         # Lookbehinds in X that begin with a word character cannot see the space, as they could not
         # see before the start. Branches are grouped by first letter (_by_first_letter) for speed too.
-        self._words = re.compile(r"\W(?:" + "|".join(_by_first_letter(at_word, keep_order=False) or []) + ")") if at_word else None
-        self._others = re.compile("|".join(f"(?:{b})" for b in others)) if others else None
+        words, others_pattern = self._patterns(at_word, others)
+        self._words = precompiled.compile(words) if words else None
+        self._others = precompiled.compile(others_pattern) if others_pattern else None
+
+    @staticmethod
+    def _patterns(at_word: list[str], others: list[str]) -> tuple[str | None, str | None]:
+        words = r"\W(?:" + "|".join(_by_first_letter(at_word, keep_order=False) or []) + ")" if at_word else None
+        return words, "|".join(f"(?:{b})" for b in others) if others else None
+
+    def patterns(self) -> Iterator[tuple[str, int]]:
+        """What it compiles (precompiled.py keeps their code)."""
+        if self._branches is not None:
+            found = self._patterns(*self._branches)
+        else:
+            found = (self._words.pattern if self._words else None, self._others.pattern if self._others else None)
+        yield from ((pattern, 0) for pattern in found if pattern)
 
     def search(self, text: str) -> bool:
         """Whether any pattern of the list matches somewhere in text."""
@@ -100,10 +115,18 @@ class WordPattern:
         self.pattern = pattern
         self._compiled: re.Pattern | None = None
 
+    def _find_pattern(self) -> str:
+        stripped = [branch[2:] for branch in _top_level_branches(self.pattern)]
+        return r"\W((?:" + "|".join(_by_first_letter(stripped, keep_order=True) or stripped) + "))"
+
+    def patterns(self) -> Iterator[tuple[str, int]]:
+        """What it compiles (precompiled.py keeps their code)."""
+        yield self._find_pattern(), 0
+        yield from self._plain.patterns()
+
     def find(self, text: str) -> str | None:
         if self._compiled is None:
-            stripped = [branch[2:] for branch in _top_level_branches(self.pattern)]
-            self._compiled = re.compile(r"\W((?:" + "|".join(_by_first_letter(stripped, keep_order=True) or stripped) + "))")
+            self._compiled = precompiled.compile(self._find_pattern())
         match = self._compiled.search(" " + text)
         return match.group(1) if match else None
 

@@ -25,8 +25,14 @@ class Lazy:
 
     def compiled(self) -> re.Pattern:
         if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
+            from . import precompiled
+
+            self._compiled = precompiled.compile(self.pattern, self.flags)
         return self._compiled
+
+    def patterns(self) -> Iterator[tuple[str, int]]:
+        """What it compiles (precompiled.py keeps their code)."""
+        yield self.pattern, self.flags
 
     def search(self, text: str, pos: int = 0) -> re.Match | None:
         return self.compiled().search(text, pos)

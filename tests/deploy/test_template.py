@@ -206,6 +206,13 @@ def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
     flags = int.from_bytes(zipped.read(f"__pycache__/app.{tag}.pyc")[4:8], "little")
     assert flags == 0b01  # hash-based, never checked against the source (a zip keeps no timestamps)
     assert not any(n.startswith("pydantic/v1/") and n.endswith(".pyc") for n in names)  # never imported
+    # the spam rules' compiled regular expressions, kept for the same Python as the bytecode
+    import marshal
+
+    from chalicelib.spam import precompiled
+
+    header, entries = marshal.loads(zipped.read("chalicelib/spam/data/regex-code.marshal"))
+    assert header == precompiled._header() and entries
 
 
 def test_the_zip_leaves_out_dnspython_which_nothing_imports(packaged, tmp_path):

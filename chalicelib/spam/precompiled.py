@@ -1,0 +1,106 @@
+"""The spam rules' regular expressions kept compiled, so that a cold start loads their code instead
+of parsing and compiling each again.
+
+Python compiles a regular expression in pure Python (re._parser, re._compiler) and hands the result,
+a list of sre opcodes, to `_sre.compile`, which builds the pattern object in C. The phrase lists'
+gates are alternations of thousands of characters: compiling them was ~20 ms of a cold POST.
+data/regex-code.marshal keeps, for each pattern the rules compile lazily (text.Lazy, phrases.Gate,
+phrases.WordPattern), exactly what re's compiler hands `_sre.compile`, under a header naming the
+Python and sre versions that made it. `compile` builds a pattern from it when the header is this
+interpreter's and the pattern is in it, and otherwise compiles as `re.compile` does: the same
+pattern object either way (tests/unit/test_spam_precompiled.py compares them).
+
+`make regex-cache` (scripts/regex_cache.py) rewrites the file; scripts/package.py writes it again
+with the Python that packages (as it does the bytecode), so Lambda's runtime finds its own.
+"""
+from __future__ import annotations
+
+import marshal
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+CACHE_PATH = Path(__file__).parent / "data" / "regex-code.marshal"
+_FORMAT = 1
+
+
+def _header() -> tuple:
+    import _sre
+
+    return (_FORMAT, sys.implementation.name, sys.version_info[:2], _sre.MAGIC, _sre.CODESIZE)
+
+
+def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 (re.compile's name and signature)
+    """`re.compile(pattern, flags)`, from the kept code where there is some for this interpreter."""
+    kept = _kept().get((pattern, flags))
+    if kept is not None:
+        import _sre
+
+        return _sre.compile(pattern, *kept)
+    return compile_anew(pattern, flags)
+
+
+def compile_anew(pattern: str, flags: int = 0) -> re.Pattern:
+    """A pattern with no kept code (a new rule before `make regex-cache`, or another interpreter)."""
+    return re.compile(pattern, flags)
+
+
+@cache
+def _kept() -> dict[tuple[str, int], tuple]:
+    try:
+        header, entries = marshal.loads(CACHE_PATH.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return entries if header == _header() else {}
+
+
+def code_of(pattern: str, flags: int = 0) -> tuple:
+    """What re's compiler hands `_sre.compile` for this pattern, after the pattern itself (the body of
+    re._compiler.compile, whose result `compile` above rebuilds)."""
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = parsed.state.groupdict
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, dict(groupindex), tuple(indexgroup))
+
+
+def lazy_patterns() -> Iterator[tuple[str, int]]:
+    """(pattern, flags) of every regular expression the spam rules compile on first use."""
+    from . import keys, phrases, rules, text
+
+    seen: set[int] = set()
+
+    def walk(value: Any) -> Iterator[tuple[str, int]]:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, (phrases.Gate, phrases.WordPattern, text.Lazy)):
+            yield from value.patterns()
+        elif isinstance(value, (tuple, list, frozenset, set)):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    for module in (text, phrases, keys, rules):
+        for value in list(vars(module).values()):
+            yield from walk(value)
+
+
+def dumps() -> bytes:
+    """The file's bytes for this interpreter: the kept code of every lazily compiled pattern."""
+    entries = {(pattern, int(flags)): code_of(pattern, flags) for pattern, flags in sorted(set(lazy_patterns()))}
+    return marshal.dumps((_header(), entries))
+
+
+def write(path: Path = CACHE_PATH) -> int:
+    """Rewrite the file for this interpreter; how many patterns it keeps."""
+    path.write_bytes(dumps())
+    return len(marshal.loads(path.read_bytes())[1])
