@@ -135,7 +135,9 @@ class WordPattern:
         return self._plain.search(text)
 
 
-_LOOKBEHIND = re.compile(r"\(\?<[=!](?:\\b)?(.)")
+# A lookbehind's first element: one that must be a word character (a letter, a digit, \d, \w) cannot
+# see the space Gate puts before the text, as it could not see before the start.
+_LOOKBEHIND = re.compile(r"\(\?<[=!](?:\\b)?(\\[dw]|.)")
 
 
 def any_of(patterns: Iterable[re.Pattern | Phrase]) -> Gate:
@@ -147,7 +149,7 @@ def any_of(patterns: Iterable[re.Pattern | Phrase]) -> Gate:
     for pattern in patterns:
         for branch in _top_level_branches(pattern.pattern):
             if branch.startswith("\\b") and _begins_with_word_character(branch[2:]) and all(
-                m.group(1).isalnum() for m in _LOOKBEHIND.finditer(branch)
+                m.group(1).isalnum() or m.group(1) in ("\\d", "\\w") for m in _LOOKBEHIND.finditer(branch)
             ):
                 at_word.append(branch[2:])
             else:

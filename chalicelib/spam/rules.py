@@ -477,7 +477,9 @@ def _long_run(flat: str) -> bool:
 _ASCII_WORD = Lazy(r"[A-Za-z]{8,64}")
 _SHORT_HUMP = Lazy(r"(?:^|[A-Z])[a-z]{1,2}(?=[A-Z])")
 _TEXT_WORD = Lazy(r"[^\W_]+")
-_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+# A lower-case letter followed by an upper-case one, written from the upper-case letter: the engine
+# then scans for the rarer letter in C instead of starting a match at every lower-case one.
+_LOWER_UPPER = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 RANDOM_SHARE = 0.3
 
 

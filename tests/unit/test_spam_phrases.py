@@ -17,7 +17,7 @@ LISTS = {
 }
 # Words the patterns are made of, so generated text hits them (and near-misses them) often.
 VOCAB = sorted({w for patterns, _ in LISTS.values() for p in patterns for w in re.findall(r"[a-z]{2,}", p.pattern)})
-PIECES = st.sampled_from(VOCAB + ["i", "i'll", "going to", "my", "$", "$77,000", "123", "-", ".", "x", "4"])
+PIECES = st.sampled_from(VOCAB + ["i", "i'll", "going to", "my", "$", "$77,000", "123", "-", ".", "x", "4", "1,000,000", "1000000", "2m"])
 
 
 @settings(max_examples=300, deadline=None)
