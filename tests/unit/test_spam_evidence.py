@@ -59,7 +59,7 @@ def test_a_block_always_has_a_hard_reason_or_two_agreeing_soft_families(found, l
     # ... except that three families that each hold, agreeing, block a comment the score only holds.
     concur = len(families(CONCUR_POINTS)) >= CONCUR_FAMILIES
     if wanted == "hold" and concur:
-        assert decision == "spam" and note is None
+        assert decision == "spam" and note is not None and note.rule == "kinds-agree" and note.score == 0
     elif wanted in ("approve", "hold"):
         assert decision == wanted and note is None
 
