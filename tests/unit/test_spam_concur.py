@@ -134,8 +134,7 @@ def test_what_the_solicitation_rules_read_promotes_something(judged_by, text):
 ])
 def test_taking_a_look_at_a_creators_media_is_the_check_it_out_cue(judged_by, text, cue):
     judged_by(None)
-    detail = next((r.detail for r in evaluate(Submission(content=text)).reasons if r.rule == "self-promotion"), "")
-    assert ("check it out" in detail) is cue
+    assert ("check it out" in _detail(text, "self-promotion")) is cue
 
 
 # one rule of each of several soft families (none of them hard, none a hint that never agrees)
@@ -168,5 +167,9 @@ def test_three_holding_families_block_and_two_with_a_hint_are_held(rules, points
 ])
 def test_following_a_handle_is_asking_readers_to_follow(judged_by, text, asks):
     judged_by(None)
-    detail = next((r.detail for r in evaluate(Submission(content=text)).reasons if r.rule == "solicitation"), "")
-    assert ("'follow me'" in detail) is asks
+    assert ("'follow me'" in _detail(text, "solicitation")) is asks
+
+
+def _detail(text: str, rule: str) -> str:
+    """What the rule says of a comment of this text, or '' where it says nothing."""
+    return next((r.detail for r in evaluate(Submission(content=text)).reasons if r.rule == rule), "")
