@@ -7,7 +7,7 @@ DDB_PORT ?= 8001
 DATA_DIR ?= .data
 export PORT DDB_PORT DATA_DIR
 
-.PHONY: run test unit install bench bench-docs screenshots package i18n clean regex-cache
+.PHONY: run test unit install bench bench-docs screenshots package i18n clean regex-cache class-code
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,3 +68,8 @@ clean:
 # After changing a spam rule's pattern: keep its compiled code (chalicelib/spam/precompiled.py).
 regex-cache: install
 	$(PY) scripts/regex_cache.py
+
+# After changing a dataclass a cold start makes (a spam verdict's fields) or upgrading pydantic:
+# keep the methods it writes compiled (chalicelib/classcode.py).
+class-code: install
+	$(PY) scripts/class_code.py

@@ -82,6 +82,11 @@ def kept_regex_code() -> bytes:
     return precompiled.dumps()
 
 
+# The methods a cold start's dataclasses and named tuples write (chalicelib/classcode.py), kept compiled
+# for one Python, like the bytecode.
+KEPT_CLASS_CODE = "chalicelib/data/class-code.marshal"
+
+
 def add_bytecode(zip_path: str) -> None:
     """Put a compiled .pyc beside each module of the zip that a cold start imports (COLD_IMPORTS),
     leave out what is never imported (NEVER_IMPORTED),
@@ -107,6 +112,11 @@ def add_bytecode(zip_path: str) -> None:
                     continue
                 if entry.filename == KEPT_REGEX_CODE:  # written again by the Python that compiles the bytecode
                     zipped.writestr(entry, kept_regex_code(), zipfile.ZIP_DEFLATED, 9)
+                    continue
+                if entry.filename == KEPT_CLASS_CODE:  # recorded again by that Python, from the package's sources
+                    from scripts.class_code import cold_start_code
+
+                    zipped.writestr(entry, cold_start_code(tmp), zipfile.ZIP_DEFLATED, 9)
                     continue
                 with open(os.path.join(tmp, entry.filename), "rb") as fh:
                     zipped.writestr(entry, fh.read(), zipfile.ZIP_DEFLATED, 9)

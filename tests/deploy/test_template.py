@@ -213,6 +213,11 @@ def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
 
     header, entries = marshal.loads(zipped.read("chalicelib/spam/data/regex-code.marshal"))
     assert header == precompiled._header() and entries
+    # and the methods of its dataclasses and named tuples, recorded by that Python from the package
+    from chalicelib import classcode
+
+    header, entries = marshal.loads(zipped.read("chalicelib/data/class-code.marshal"))
+    assert header == classcode._header() and {mode for mode, _ in entries} == {"exec", "eval"} and len(entries) > 200
 
 
 def test_the_zip_leaves_out_dnspython_which_nothing_imports(packaged, tmp_path):
