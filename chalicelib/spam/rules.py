@@ -745,17 +745,21 @@ _ENGLISH = frozenset(
     which when were been has had our their them his her than then""".split()
 )
 _WORD_TOKEN = Lazy(r"[^\W\d_][^\W\d_']*")
+# A piece of text with a slash, an equals sign or a digit in it ('/watch?v=w6gkM-XNY2M', 'MMLP2', a
+# path a link finder does not take for a link): its letters are no words of any language.
+_NOT_PROSE = re.compile(r"[/=\d]")
 
 
 def _reads_english(c: Comment) -> bool:
     """False for prose in another language written in Latin letters (Portuguese, Spanish, German, ...):
     the classifier met those languages in spam only, so it reads their ordinary words ('de', 'com')
     as spam. Short texts, placeholder Latin and other scripts keep its points: Cyrillic spam on an
-    English blog is what it learned, and rightly. Links are left out: their letters are no language."""
+    English blog is what it learned, and rightly. Links and link-like pieces are left out: their
+    letters are no language (a short English line with a video path is no foreign prose)."""
     text = c.prepared.visible[:3000]
     for link in c.prepared.links:
         text = text.replace(link, " ")
-    lowered = text.lower()
+    lowered = " ".join(piece for piece in text.lower().split() if _NOT_PROSE.search(piece) is None)
     found = _WORD_TOKEN.findall(lowered)
     if len(found) < 15 or sum(map(_FILLER.__contains__, found)) >= 3:
         return True

@@ -177,6 +177,19 @@ def test_prose_in_another_latin_language_keeps_no_classifier_points_above_the_ca
     assert rules._reads_english(russian)  # another script: the classifier learned that spam, keep its points
 
 
+def test_pieces_of_a_link_are_no_foreign_prose():
+    # A short English line with a video path the link finder does not take for a link: the path's
+    # letters ('watch', 'v', 'q', 'zk') are no words of another language, so the classifier keeps its points.
+    from chalicelib.spam import rules
+
+    line = rules.Comment(Submission(content="Check out my new beat here: /watch?v=Qz7Kp2WxY9a DJ K4 OUT NOW"), rules.SiteRules(), None)
+    assert rules._reads_english(line)
+    prose = rules.Comment(Submission(content=(
+        "Boa noite, a minha mãe tem paralisia facial desde 12/03 e os médicos dizem que vai melhorar com a "
+        "fisioterapia, vejam /artigos?id=7 para saber mais. Obrigada a todos.")), rules.SiteRules(), None)
+    assert not rules._reads_english(prose)  # the rest is still Portuguese prose
+
+
 def test_a_name_in_another_script_than_the_comment_holds_at_most(rules_only):
     campaign = evaluate(Submission(author="DonaldNup", url="https://moda-news.example/", content=(
         "Очень стильные новости модного мира. Актуальные события подиумов. https://moda-news.example/")))
