@@ -132,7 +132,7 @@ _SOLICITATIONS = tuple(
     for label, pattern in (
         ("check out my ...", r"\b(?=check)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi’ll )(?<!\bi )(?:check|checkout) out (?:my|our|me)\b(?! (?:code|repo|repository|question|issue|problem|fork|"
                              r"pull request|pr|changes|fix|patch|results|notes|comment|answer|attempt|solution|understanding))|"
-                             r"\bcheck (?:my|our) (?:channel|videos?|music|songs?|profile|page|playlist)\b"),
+                             r"\bcheck (?:my|our) (?:new |newest |latest )?(?:channel|videos?|music|songs?|sound|tracks?|remix(?:es)?|covers?|album|mixtape|beats?|profile|page|playlist)\b"),
         ("watch my ...", r"\b(?:watch|see|hear|listen to|look at|view) (?:my|our) (?:new |latest |first )?"
                          r"(?:videos?|vids?|channel|songs?|tracks?|music|page|playlist|remix|cover|blog|web ?site|site)\b"),
         ("check out this ...", r"\b(?:take a look at|check out|checkout) (?:this|the|my|our) (?:new |latest |awesome )?(?:video|site|website|"
@@ -172,17 +172,31 @@ _PROMOTION = tuple(
         ("talks of subscribers", 0.6, r"\b(?=subscri)(?<!\d,\d\d\d,\d\d\d )(?<!\d{7} )(?<!million )(?<!\dm )subscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED),
         ("check it out", 1.5, r"\b(?=ch)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"
                         # the same ask in other words, of the media a creator promotes ("take a look at this video")
-                        r"|\b(?:take|have) a (?:look|listen) (?:at|to) (?:this|my|our) (?:new |latest )?(?:videos?|channel|songs?|tracks?|music|playlist|remix|mix|covers?|album)\b"),
+                        r"|\b(?:take|have) a (?:look|listen) (?:at|to) (?:this|my|our) (?:new |latest )?(?:videos?|channel|songs?|tracks?|music|playlist|remix|mix|covers?|album)\b"
+                        r"|\bwatch this (?:new )?(?:trailer|clip|video)\b"),
         ("look it up", 0.6, r"\b(?:look|search) (?:me |him |her |us |them |it )?up\b|\b(?:search(?: for)?|type in|google|look up) [\"“']"),
         ("my media", 1.5, r"\bmy (?:new |own |first |latest |last |official )?(?:youtube |yt |music )?(?:channel|videos?|vids?|vlogs?|music|songs?|covers?|raps?|band|album|mixtape|"
                           r"ep|tracks?|beats?|remix(?:es)?|playlist|instagram|insta|ig|twitter|facebook|fb page|tiktok|soundcloud|spotify|twitch|stream|art|artwork|designs?|app|game|book|ebook|shop|store)\b"),
         ("introduces a creator", 1.5, r"\bi(?:'m| am|m) (?:a |an )?(?:\w+ )?(?:rapper|singer|youtuber|you tuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|remixer|streamer)\b|"
-                                      r"\bi (?:make|upload|post|do|create|sing|produce) (?:\w+ )?(?:covers|videos|vids|vlogs|music|beats|remixes|raps|songs)\b|\bi (?:upload|rap|sing)\b|\bsmall (?:youtuber|channel|artist)\b"),
-        ("asks for likes", 0.6, r"\b(?:thumbs? up|give (?:it|this|me|us) a (?:like|thumb)|like this (?:comment|pic|picture|photo|video|post|page)|like (?:and|&|n) (?:share|subscribe|comment)|"
-                                r"share (?:and|&) like|(?:please|pls|plz) like|like (?:please|pls|plz)\b|vote for (?:me|my|our|us)|please vote|like my \w+)"),
+                                      r"\bi (?:make|upload|post|do|create|sing|produce) (?:\w+ ){0,3}(?:covers|videos|vids|vlogs|music|beats|remixes|raps|songs)\b|\bi (?:upload|rap|sing)\b|\bsmall (?:youtuber|channel|artist)\b|"
+                                      # an age before the craft ('a 15 year old rapper', 'we're 17 year old twins'), work of one's own just out
+                                      r"\b\d{1,2}[ -]?(?:yrs?|years?)[ -]old (?:\w+ )?(?:rapper|singer|youtuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|twins)\b|"
+                                      r"\b(?:i|we) (?:just )?(?:did|made|recorded|wrote|released|uploaded|shared|dropped) (?:a |an |my |our |some )?(?:new |first |own )?(?:covers?|songs?|raps?|remix(?:es)?|tracks?|beats?|mixtape|album)\b"
+                                      r"(?! (?:letters?|story|stories|pages?|photos?|images?|art|sheets?|for)\b)"),
+        # a request to like a thing of the writer's own, in the imperative (not 'I like this post'): only
+        # self-promoters ask that; 'thumbs up if ...' and votes are what fans write too, so they count less
+        ("asks for likes", 1.0, r"\b(?<!\bi )(?<!\bi really )(?<!\bi also )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bpeople )(?<!\bwould )(?<!\bto )"
+                                r"(?:like this (?:comment|pic|picture|photo|video|post|page)|like my \w+)|\bgive (?:it|this|me|us) a (?:like|thumb)|"
+                                r"\blike (?:and|&|n) (?:share|subscribe|comment)|\bshare (?:and|&) like|\b(?:please|pls|plz) like|\blike (?:please|pls|plz)\b"),
+        ("asks for thumbs up or votes", 0.6, r"\b(?:thumbs? up|vote for (?:me|my|our|us)|please vote)"),
         ("offers money or prizes", 1.0, r"\b(?:giveaway|give away|win (?:a|an|free|\$|\d)|get paid|earn (?:\$|money|cash|\d)|make (?:\$|\d)|"
-                                        r"free (?:gift|iphone|money|followers|subscribers|views|likes|robux|gems|coins|gift ?cards?)|per (?:day|hour|week) from home)"),
-        ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b"),
+                                        r"free (?:gift|iphone|money|followers|subscribers|views|likes|robux|gems|coins|gift ?cards?)|per (?:day|hour|week) from home|"
+                                        r"(?:itunes|gift card|psn|xbox|steam|google play|amazon) (?:gift )?codes?\b)"),
+        ("offers something for sale", 1.0, r"\bi(?:'m| am|m)? (?:sell|selling)\b|\b(?:for|with) only \$?\d+(?:\.\d\d)? (?:dollars|bucks|usd)\b|\bfor only \$\d"),
+        ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b|"
+                                 r"\bwould (?:really )?(?:appreciate it|mean (?:so much|a lot)|be (?:so |very |really )?(?:grateful|thankful)) (?:\w+ ){0,2}if (?:you|u|everyone) "
+                                 # ... to act for the writer, not a reader's request to the author ('if you could add a section')
+                                 r"(?:\w+ ){0,3}(?:help|like|vote|watch|check|subscribe|share|listen|visit|follow|support)\b"),
     )
 )
 

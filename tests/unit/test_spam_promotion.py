@@ -57,3 +57,39 @@ def test_the_shipped_engine_blocks_typical_video_spam_and_publishes_thanks():
     assert spam.decision == "spam", spam
     thanks = evaluate(Submission(author="Ana", content="Thank you, it works for me!"))
     assert thanks.decision == "approve", thanks
+
+
+def _cues(verdict) -> str:
+    return next((r.detail for r in verdict.reasons if r.rule == "self-promotion"), "")
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("Hi all, I'm a 16 year old singer from Leeds trying to get heard", "introduces a creator"),
+    ("we just released our first album, it took two years", "introduces a creator"),
+    ("I make lofi jazz beats in my bedroom", "introduces a creator"),
+    ("give this a like so more people find the fundraiser", "asks for likes"),
+    ("like my page, it means the world", "asks for likes"),
+    ("Like and share, the more the better", "asks for likes"),
+    ("it would mean so much to me if you could vote for our school", "pleads for help"),
+    ("I sell handmade phone cases, only 5 dollars each", "offers something for sale"),
+    ("click here for a free Steam code", "offers money or prizes"),
+    ("watch this trailer before it's gone", "check it out"),
+])
+def test_cues_read_the_behaviour_in_other_words(judged_by, text, cue):
+    judged_by(None)
+    assert cue in _cues(evaluate(Submission(content=text)))
+
+
+@pytest.mark.parametrize("text", [
+    "I like this post a lot, the second example finally made it click",  # a reader's praise, no request
+    "I really like this video of the talk, the Q&A especially",
+    "Thumbs up for the clear write-up",  # fans say it too: a weak cue, not 'asks for likes'
+    "I would appreciate it if you could add a section on Windows",  # a reader's request to the author
+    "My son is a 12 year old fan of the band",
+    "I wrote a cover letter with your template and got the job",  # a cover, no music
+])
+def test_readers_words_carry_no_strong_cue(judged_by, text):
+    judged_by(None)
+    cues = _cues(evaluate(Submission(content=text)))
+    for strong in ("asks for likes", "pleads for help", "introduces a creator", "offers something for sale"):
+        assert strong not in cues, (text, cues)
