@@ -181,14 +181,16 @@ _PROMOTION = tuple(
                                       r"\bi (?:make|upload|post|do|create|sing|produce) (?:\w+ ){0,3}(?:covers|videos|vids|vlogs|music|beats|remixes|raps|songs)\b|\bi (?:upload|rap|sing)\b|\bsmall (?:youtuber|channel|artist)\b|"
                                       # an age before the craft ('a 15 year old rapper', 'we're 17 year old twins'), work of one's own just out
                                       r"\b\d{1,2}[ -]?(?:yrs?|years?)[ -]old (?:\w+ )?(?:rapper|singer|youtuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|twins)\b|"
-                                      r"\b(?:i|we) (?:just )?(?:did|made|recorded|wrote|released|uploaded|shared|dropped) (?:a |an |my |our |some )?(?:new |first |own )?(?:covers?|songs?|raps?|remix(?:es)?|tracks?|beats?|mixtape|album)\b"
+                                      r"\b(?:i|we) (?:just )?(?:did|made|recorded|wrote|released|uploaded|shared|dropped) (?:a|an|my|our|some|\d+) (?:new |first |own )?(?:covers?|songs?|raps?|remix(?:es)?|tracks?|beats?|mixtape|album)\b"
                                       r"(?! (?:letters?|story|stories|pages?|photos?|images?|art|sheets?|for)\b)"),
-        # a request to like a thing of the writer's own, in the imperative (not 'I like this post'): only
-        # self-promoters ask that; 'thumbs up if ...' and votes are what fans write too, so they count less
+        # a request to like a thing of the writer's own, in the imperative (not 'I like this comment'): only
+        # self-promoters ask that; 'thumbs up if ...', votes and 'like this video/post' (also a simile:
+        # 'things like this post') are what fans and readers write too, so they count less
         ("asks for likes", 1.0, r"\b(?<!\bi )(?<!\bi really )(?<!\bi also )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bpeople )(?<!\bwould )(?<!\bto )"
-                                r"(?:like this (?:comment|pic|picture|photo|video|post|page)|like my \w+)|\bgive (?:it|this|me|us) a (?:like|thumb)|"
+                                r"(?:like this (?:comment|pic|picture|photo|page)|like my (?:page|channel|videos?|pics?|photos?|pictures?|posts?|comments?|status|songs?|"
+                                r"music|facebook|fb|instagram|insta|stuff|content))\b|\bgive (?:it|this|me|us) a (?:like|thumb)|"
                                 r"\blike (?:and|&|n) (?:share|subscribe|comment)|\bshare (?:and|&) like|\b(?:please|pls|plz) like|\blike (?:please|pls|plz)\b"),
-        ("asks for thumbs up or votes", 0.6, r"\b(?:thumbs? up|vote for (?:me|my|our|us)|please vote)"),
+        ("asks for thumbs up or votes", 0.6, r"\b(?:thumbs? up|vote for (?:me|my|our|us)|please vote|like this (?:video|post)\b)"),
         ("offers money or prizes", 1.0, r"\b(?:giveaway|give away|win (?:a|an|free|\$|\d)|get paid|earn (?:\$|money|cash|\d)|make (?:\$|\d)|"
                                         r"free (?:gift|iphone|money|followers|subscribers|views|likes|robux|gems|coins|gift ?cards?)|per (?:day|hour|week) from home|"
                                         r"(?:itunes|gift card|psn|xbox|steam|google play|amazon) (?:gift )?codes?\b)"),
@@ -196,7 +198,7 @@ _PROMOTION = tuple(
         ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b|"
                                  r"\bwould (?:really )?(?:appreciate it|mean (?:so much|a lot)|be (?:so |very |really )?(?:grateful|thankful)) (?:\w+ ){0,2}if (?:you|u|everyone) "
                                  # ... to act for the writer, not a reader's request to the author ('if you could add a section')
-                                 r"(?:\w+ ){0,3}(?:help|like|vote|watch|check|subscribe|share|listen|visit|follow|support)\b"),
+                                 r"(?:\w+ ){0,4}(?:like|vote|subscribe|sub|listen|(?:watch|visit) (?:my|our|it)|follow (?:me|us|my|our))\b"),
     )
 )
 

@@ -85,8 +85,13 @@ def test_cues_read_the_behaviour_in_other_words(judged_by, text, cue):
     "I really like this video of the talk, the Q&A especially",
     "Thumbs up for the clear write-up",  # fans say it too: a weak cue, not 'asks for likes'
     "I would appreciate it if you could add a section on Windows",  # a reader's request to the author
+    "I would appreciate it if you could help me with this error, I am stuck",
+    "I'd be so grateful if you could follow up with part two",
+    "Posts like this post are why I keep reading",  # 'like' as a comparison
+    "Just like my colleague said, the cache was stale",
     "My son is a 12 year old fan of the band",
     "I wrote a cover letter with your template and got the job",  # a cover, no music
+    "I agree; I did cover this in more detail in an older post",
 ])
 def test_readers_words_carry_no_strong_cue(judged_by, text):
     judged_by(None)
