@@ -169,7 +169,9 @@ _PROMOTION = tuple(
          # a goal of the writer's own: "help me get 100 subscribers", "at 500 subscribers I will ...", "my first subscriber"
          + r"|\b(?:get|reach|hit|gain|at) (?:to )?\d{1,3}(?:,?\d{3})?k? (?:subs|subscribers)\b|\bmy first (?:\d+ )?subscribers?\b"),
         # not of millions of subscribers: that is the artist's channel a fan talks of, not the writer's own
-        ("talks of subscribers", 0.6, r"\b(?=subscri)(?<!\d,\d\d\d,\d\d\d )(?<!\d{7} )(?<!million )(?<!\dm )subscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED),
+        ("talks of subscribers", 0.6, r"\b(?=subscri)(?<!\d,\d\d\d,\d\d\d )(?<!\d{7} )(?<!million )(?<!\dm )subscri(?:bers?|bed|ptions?)\b" + _NOT_A_FEED
+         # subscribing to a person or their channel: the opener of a sub-for-sub trade ('I'm subscribing to you')
+         + r"|\bsubscribing to (?:you|u|ya)\b|\bsubscribing to (?:your|his|her|their) (?:channel|videos)\b"),
         ("check it out", 1.5, r"\b(?=ch)(?<!going to )(?<!\bi will )(?<!\bi'll )(?<!\bi )(?:check|chek|chack|checkout|chacking|checking) (?:it|this|them|me|him|her|us|my \w+)? ?out\b"
                         # the same ask in other words, of the media a creator promotes ("take a look at this video")
                         r"|\b(?:take|have) a (?:look|listen) (?:at|to) (?:this|my|our) (?:new |latest )?(?:videos?|channel|songs?|tracks?|music|playlist|remix|mix|covers?|album)\b"
@@ -193,7 +195,8 @@ _PROMOTION = tuple(
         ("asks for thumbs up or votes", 0.6, r"\b(?:thumbs? up|vote for (?:me|my|our|us)|please vote|like this (?:video|post)\b)"),
         ("offers money or prizes", 1.0, r"\b(?:giveaway|give away|win (?:a|an|free|\$|\d)|get paid|earn (?:\$|money|cash|\d)|make (?:\$|\d)|"
                                         r"free (?:gift|iphone|money|followers|subscribers|views|likes|robux|gems|coins|gift ?cards?)|per (?:day|hour|week) from home|"
-                                        r"(?:itunes|gift card|psn|xbox|steam|google play|amazon) (?:gift )?codes?\b)"),
+                                        r"(?:itunes|gift card|psn|xbox|steam|google play|amazon) (?:gift )?codes?\b|"
+                                        r"(?:earn|earning|make|making) (?:some )?(?:extra|easy|real|quick|fast|big) (?:money|cash|income)\b)"),
         ("offers something for sale", 1.0, r"\bi(?:'m| am|m)? (?:sell|selling)\b|\b(?:for|with) only \$?\d+(?:\.\d\d)? (?:dollars|bucks|usd)\b|\bfor only \$\d"),
         ("pleads for help", 1.0, r"\b(?:please|pls|plz|plzz) (?:help|support|share|visit|watch|view|listen|spread|follow)\b|"
                                  r"\bwould (?:really )?(?:appreciate it|mean (?:so much|a lot)|be (?:so |very |really )?(?:grateful|thankful)) (?:\w+ ){0,2}if (?:you|u|everyone) "

@@ -37,6 +37,7 @@ def test_a_confident_classifier_with_promotion_blocks_and_either_alone_does_not(
 @pytest.mark.parametrize("text", [
     "How do I subscribe to the comments on this post?",
     "I subscribed to the RSS feed, thanks",
+    "Subscribing to your newsletter was the best decision this year",
     "Check the docs for the second option",
     "I added Staticman to my blog and my own site, and it works",
     "My son loves this song",
@@ -74,6 +75,8 @@ def _cues(verdict) -> str:
     ("I sell handmade phone cases, only 5 dollars each", "offers something for sale"),
     ("click here for a free Steam code", "offers money or prizes"),
     ("watch this trailer before it's gone", "check it out"),
+    ("making extra money from home is easy, ask me how", "offers money or prizes"),
+    ("subscribing to you right now, you deserve more views", "talks of subscribers"),
 ])
 def test_cues_read_the_behaviour_in_other_words(judged_by, text, cue):
     judged_by(None)
