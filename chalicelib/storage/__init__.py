@@ -66,8 +66,9 @@ Global secondary indexes, all sparse:
   public fields only, so the index behind public pages never holds an email.
 - `queue`: `gsi2pk` = QUEUE#{site}#{status}#{0-7} (the shard from the id), `gsi2sk` = id; every comment.
   Keys only (tables made before keep their whole-item projection; both are read alike). A status's
-  queue is the newest-first merge of its 8 shards (`list_queue`); the page's comments and their NET
-  items come in one BatchGetItem after.
+  queue is the newest-first merge of its 8 shards (`list_queue`: each read a little past its share of
+  the page, then the shard that holds back the merge read on; ~90 entries for a page of 50); the
+  page's comments and their NET items come in one BatchGetItem after.
 - `email`: `gsi3pk` = EMAIL#{site}#{eh}, `gsi3sk` = id (TRUST#{ah} for trust); comments, duplicate
   guards, idempotent answers, trust records. Keys only: it serves erasure.
 

@@ -435,20 +435,38 @@ class DynamoStore:
 
     def list_queue(self, site: str, status: str, limit: int, start: dict | None) -> tuple[list[Comment], dict | None]:
         """A page of a status's queue, newest first: its shards merged by id. The cursor is the last id
-        shown; each shard is read from just before it, so no comment is skipped or shown twice."""
+        shown; each shard is read from just before it, so no comment is skipped or shown twice.
+
+        Each shard is read a little past its share of the page first (ids spread evenly over the
+        shards), then only the shard that holds back the merge is read further: a page of 50 reads
+        about 90 index entries, not 8 x 51."""
         before = (start or {}).get("before")
-        merged: list[dict] = []
-        floor = None  # a shard cut short by DynamoDB's 1 MB page: nothing older than its last is known
+        want = limit + 1  # one more than the page tells whether another follows
+        share = -(-3 * want // (2 * QUEUE_SHARDS)) + 1  # its share of the page, and half as much again
+        read: list[dict] = []
+        unread: dict[int, tuple[str, dict]] = {}  # shard -> (its last id read, where to go on), while it has more
+
+        def read_shard(shard: int, size: int, go_on: dict | None) -> None:
+            page, more = self._queue_shard(site, status, shard, size, before, go_on)
+            read.extend(page)
+            if more:  # nothing given yet (DynamoDB may stop short): nothing of it is known
+                unread[shard] = (page[-1]["gsi2sk"] if page else unread.get(shard, (before or "\U0010ffff",))[0], more)
+            else:
+                unread.pop(shard, None)
+
         for shard in range(QUEUE_SHARDS):
-            page, cut = self._queue_shard(site, status, shard, limit + 1, before)
-            merged.extend(page)
-            if cut and page:
-                floor = max(floor or "", page[-1]["gsi2sk"])
-        merged.sort(key=lambda i: i["gsi2sk"], reverse=True)
-        if floor:
-            merged = [i for i in merged if i["gsi2sk"] >= floor]
-        items = merged[:limit]
-        more = len(merged) > limit or floor is not None
+            read_shard(shard, share, None)
+        while True:
+            # Whatever a shard has not given yet is older than the last id it gave: the merge is known
+            # down to the newest such id.
+            floor = max((last for last, _ in unread.values()), default="")
+            known = sorted((i for i in read if i["gsi2sk"] >= floor), key=lambda i: i["gsi2sk"], reverse=True)
+            if len(known) >= want or not unread:
+                break
+            holding = max(unread, key=lambda shard: unread[shard][0])
+            read_shard(holding, max(share, want - len(known)), unread[holding][1])
+        items = known[:limit]
+        more = len(known) > limit
         last = {"before": items[-1]["gsi2sk"]} if more and items else None
         # The index holds keys only (a table made before it holds whole items: used as they are).
         keys_only = bool(items) and "status" not in items[0]
@@ -470,18 +488,20 @@ class DynamoStore:
         found = self._batch_get([comment_key(site, i) for i in comment_ids])
         return {item["id"]: comment_from_item(item) for item in found if item.get("sk") == "COMMENT"}
 
-    def _queue_shard(self, site: str, status: str, shard: int, limit: int, before: str | None) -> tuple[list[dict], bool]:
-        """Up to `limit` entries of one queue shard older than `before`, newest first; and whether
-        DynamoDB stopped early (its 1 MB page) with more left."""
+    def _queue_shard(
+        self, site: str, status: str, shard: int, limit: int, before: str | None, go_on: dict | None
+    ) -> tuple[list[dict], dict | None]:
+        """Up to `limit` entries of one queue shard older than `before`, newest first, from `go_on` (where
+        an earlier read of it stopped); and where to go on, while DynamoDB says there may be more."""
         condition, values = "gsi2pk = :pk", {":pk": queue_pk(site, status, shard)}
         if before:
             condition, values[":before"] = condition + " AND gsi2sk < :before", before
+        kwargs: dict = {"ExclusiveStartKey": go_on} if go_on else {}
         answer = self._call(
             "query", TableName=self.table, IndexName=QUEUE_INDEX, KeyConditionExpression=condition,
-            ExpressionAttributeValues=marshal(values), ScanIndexForward=False, Limit=limit,
+            ExpressionAttributeValues=marshal(values), ScanIndexForward=False, Limit=limit, **kwargs,
         )
-        items = [unmarshal(i) for i in answer.get("Items", [])]
-        return items, bool(answer.get("LastEvaluatedKey")) and len(items) < limit
+        return [unmarshal(i) for i in answer.get("Items", [])], answer.get("LastEvaluatedKey")
 
     def reshard_queue(self, site: str) -> int:
         """Move comments indexed under the unsharded queue key (QUEUE#{site}#{status}, before the

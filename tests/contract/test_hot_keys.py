@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chalicelib.storage import COUNT_SHARDS, QUEUE_SHARDS
+from chalicelib.storage import COUNT_SHARDS, QUEUE_INDEX, QUEUE_SHARDS
 from tests.conftest import comment_data, make_service, make_site
 
 
@@ -55,6 +55,46 @@ def test_a_full_last_page_hands_out_no_cursor_and_tab_counts_add_the_shards(busy
     assert [c["id"] for c in page["comments"]] == sorted(ids, reverse=True) and page["next_cursor"] is None
     assert busy.store.count_queue("blog", "pending", 1000) == len(ids)
     assert busy.store.count_queue("blog", "pending", 3) == 4  # stops just past the cap, over all shards
+
+
+def queue_entries_read(store, monkeypatch) -> list[int]:
+    """How many queue index entries each Query on the queue index gives, from now on."""
+    reads: list[int] = []
+    call = store._call
+
+    def counting(operation, **kwargs):
+        answer = call(operation, **kwargs)
+        if operation == "query" and kwargs.get("IndexName") == QUEUE_INDEX:
+            reads.append(len(answer.get("Items", [])))
+        return answer
+
+    monkeypatch.setattr(store, "_call", counting)
+    return reads
+
+
+def test_a_page_reads_about_its_share_of_each_shard_not_a_page_of_each(busy, store, clock, monkeypatch):
+    ids = submit_many(busy, clock, 120)
+    reads = queue_entries_read(store, monkeypatch)
+    page = busy.queue("blog", "pending", limit=50).model_dump(mode="json")
+    assert [c["id"] for c in page["comments"]] == sorted(ids, reverse=True)[:50] and page["next_cursor"]
+    assert 51 <= sum(reads) < 2 * 51  # 8 shards x 51 = 408 before; a page and a cursor's worth is 51
+    reads.clear()
+    rest = busy.queue("blog", "pending", limit=50, cursor=page["next_cursor"]).model_dump(mode="json")
+    assert [c["id"] for c in rest["comments"]] == sorted(ids, reverse=True)[50:100] and sum(reads) < 2 * 51
+
+
+def test_a_queue_all_in_one_shard_still_pages_newest_first(busy, store, clock, monkeypatch):
+    # Ids spread evenly over the shards; if they did not, the shard that holds back the merge is read on.
+    from chalicelib.storage import codec
+
+    monkeypatch.setattr(codec, "queue_shard", lambda comment_id: 3)
+    ids = submit_many(busy, clock, 17)
+    seen, cursor = [], None
+    for size in (5, 1, 7, 5):
+        page = busy.queue("blog", "pending", limit=size, cursor=cursor).model_dump(mode="json")
+        seen += [c["id"] for c in page["comments"]]
+        cursor = page["next_cursor"]
+    assert seen == sorted(ids, reverse=True) and cursor is None
 
 
 def test_counts_converge_after_concurrent_approvals(busy, clock, request):
