@@ -78,6 +78,9 @@ def _keeping(run: Callable[..., Any], mode: str, flags: int) -> Callable[..., An
             else:
                 code = _kept().get(key) or compile_anew(source, mode, flags)
             source = code
+        if globals is None:  # as the builtin does: in its caller's namespaces (dataclasses always passes one)
+            caller = sys._getframe(1)
+            globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
         return run(source, globals, locals)
 
     kept_run.__wrapped__ = run  # type: ignore[attr-defined]

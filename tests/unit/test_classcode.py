@@ -94,10 +94,12 @@ def test_a_modules_future_flags_are_passed_on_as_its_exec_would():
 
 
 def test_code_objects_and_an_unreadable_file_go_through_as_before(monkeypatch, tmp_path):
+    here = 40  # noqa: F841 (read by the eval below)
     kept_exec = classcode._keeping(builtins.exec, "exec", 0)
     namespace: dict = {}
     kept_exec(compile("y = 2", "<string>", "exec"), namespace)  # not a text: run as it is
     assert namespace["y"] == 2
+    assert classcode._keeping(builtins.eval, "eval", 0)("here + 1") == 41  # no namespace: the caller's
     for content in (b"", b"not marshal", marshal.dumps(((0, "other", (2, 7), b"x"), {("exec", "z = 1"): None}))):
         (tmp_path / "class-code.marshal").write_bytes(content)
         monkeypatch.setattr(classcode, "CACHE_PATH", tmp_path / "class-code.marshal")
