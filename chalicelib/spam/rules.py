@@ -182,13 +182,13 @@ _PROMOTION = tuple(
         ("introduces a creator", 1.5, r"\bi(?:'m| am|m) (?:a |an )?(?:\w+ )?(?:rapper|singer|youtuber|you tuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|remixer|streamer)\b|"
                                       r"\bi (?:make|upload|post|do|create|sing|produce) (?:\w+ ){0,3}(?:covers|videos|vids|vlogs|music|beats|remixes|raps|songs)\b|\bi (?:upload|rap|sing)\b|\bsmall (?:youtuber|channel|artist)\b|"
                                       # an age before the craft ('a 15 year old rapper', 'we're 17 year old twins'), work of one's own just out
-                                      r"\b\d{1,2}[ -]?(?:yrs?|years?)[ -]old (?:\w+ )?(?:rapper|singer|youtuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|twins)\b|"
+                                      r"\b\d\d?[ -]?(?:yrs?|years?)[ -]old (?:\w+ )?(?:rapper|singer|youtuber|producer|musician|artist|dancer|vlogger|gamer|songwriter|beatmaker|dj|twins)\b|"
                                       r"\b(?:i|we) (?:just )?(?:did|made|recorded|wrote|released|uploaded|shared|dropped) (?:a|an|my|our|some|\d+) (?:new |first |own )?(?:covers?|songs?|raps?|remix(?:es)?|tracks?|beats?|mixtape|album)\b"
                                       r"(?! (?:letters?|story|stories|pages?|photos?|images?|art|sheets?|for)\b)"),
         # a request to like a thing of the writer's own, in the imperative (not 'I like this comment'): only
         # self-promoters ask that; 'thumbs up if ...', votes and 'like this video/post' (also a simile:
         # 'things like this post') are what fans and readers write too, so they count less
-        ("asks for likes", 1.0, r"\b(?<!\bi )(?<!\bi really )(?<!\bi also )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bpeople )(?<!\bwould )(?<!\bto )"
+        ("asks for likes", 1.0, r"\b(?=like)(?<!\bi )(?<!\bi really )(?<!\bi also )(?<!\bwe )(?<!\byou )(?<!\bthey )(?<!\bpeople )(?<!\bwould )(?<!\bto )"
                                 r"(?:like this (?:comment|pic|picture|photo|page)|like my (?:page|channel|videos?|pics?|photos?|pictures?|posts?|comments?|status|songs?|"
                                 r"music|facebook|fb|instagram|insta|stuff|content))\b|\bgive (?:it|this|me|us) a (?:like|thumb)|"
                                 r"\blike (?:and|&|n) (?:share|subscribe|comment)|\bshare (?:and|&) like|\b(?:please|pls|plz) like|\blike (?:please|pls|plz)\b"),
