@@ -56,6 +56,19 @@ class Gate:
         self._words = precompiled.compile(words) if words else None
         self._others = precompiled.compile(others_pattern) if others_pattern else None
 
+    @classmethod
+    def union(cls, gates: Iterable[Gate]) -> Gate:
+        """One gate that matches where any of `gates` does, from their branches (made before any of
+        them is searched, as module constants are: a searched gate keeps only its patterns)."""
+        at_word: list[str] = []
+        others: list[str] = []
+        for gate in gates:
+            if gate._branches is None:
+                raise ValueError("a gate that was searched already has no branches to share")
+            at_word += gate._branches[0]
+            others += gate._branches[1]
+        return cls(at_word, others)
+
     @staticmethod
     def _patterns(at_word: list[str], others: list[str]) -> tuple[str | None, str | None]:
         words = r"\W(?:" + "|".join(_by_first_letter(at_word, keep_order=False) or []) + ")" if at_word else None

@@ -206,6 +206,10 @@ _PROMOTION = tuple(
 )
 
 _ANY_PROMOTION = phrases.any_of(pattern for _, _, pattern in _PROMOTION)
+# The four lists that read `flat_ends` for wording (template praise, a pitch, asking readers to act,
+# self-promotion) in one search: most comments match none of them, and one search of all their
+# branches costs about what two of the lists' own cost (Comment.wording).
+_ANY_WORDING = phrases.Gate.union((phrases.ANY_FLATTERY, phrases.ANY_PITCH, _ANY_SOLICITATION, _ANY_PROMOTION))
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,12 @@ class Comment:
         return flat if len(flat) <= 5000 else f"{flat[:4000]} {flat[-1000:]}"
 
     @cached_property
+    def wording(self) -> bool:
+        """Whether a pattern of FLATTERY, PITCH, _SOLICITATIONS or _PROMOTION matches `flat_ends`
+        (when not, none of those rules need search it)."""
+        return _ANY_WORDING.search(self.flat_ends)
+
+    @cached_property
     def promotes(self) -> bool:
         """Whether the comment could promote anything: a link, a website, a phone number or email
         address, or words that point somewhere or offer something (phrases.PROMOTION)."""
@@ -248,7 +258,7 @@ class Comment:
             s.url.strip() or self.prepared.links or phrases.has_phone(text)
             or ("@" in text and phrases.EMAIL_ADDRESS.search(text)) or phrases.PROMOTION.search(text)
             # what the solicitation and self-promotion rules read asks for something too ("sucscribe to me")
-            or _ANY_SOLICITATION.search(self.flat_ends) or _ANY_PROMOTION.search(self.flat_ends)
+            or (self.wording and (_ANY_SOLICITATION.search(self.flat_ends) or _ANY_PROMOTION.search(self.flat_ends)))
         )
 
 
@@ -442,6 +452,8 @@ def sales_terms(c: Comment) -> Iterator[Reason]:
 
 def templates(c: Comment) -> Iterator[Reason]:
     """Praise that fits any post, with a link (WordPress's classic spam), and the marketer's pitch."""
+    if not c.wording:
+        return
     text = c.flat_ends
     has_link = bool(c.submission.url.strip()) or bool(c.prepared.links)
     praise = sum(1 for match in phrases.first_matches(phrases.FLATTERY, phrases.ANY_FLATTERY, text) if match)
@@ -525,6 +537,16 @@ _FILLER = frozenset(
 )
 
 
+def _filler_words(text: str) -> set[str]:
+    """The _FILLER words among text's words, or none when fewer than three can be (all the rule
+    asks). A word of the text is a substring of its lower-case form, so when under three filler
+    words occur there (substring searches in C), the text need not be split into words."""
+    lowered = text.lower()
+    if sum(map(lowered.__contains__, _FILLER)) < 3:
+        return set()
+    return _FILLER.intersection(words(text))
+
+
 RANDOM_NAME_POINTS = 1.0  # random case in the name only: YouTube handles are often CamelCase words
 
 
@@ -540,7 +562,7 @@ def gibberish(c: Comment) -> Iterator[Reason]:
             # a bot fills every field with generated letters; a name alone is often a chosen handle ('DropItLikeItsHot')
             points = RANDOM_NAME_POINTS if fields == ["name"] else 2.0 if len(fields) == 1 else 3.0
             yield Reason("random-text", points, f"letters in random case, as generated text has them ('aBcDeF'), in the {' and '.join(fields)}")
-    filler = _FILLER.intersection(words(text))
+    filler = _filler_words(text)
     if len(filler) >= 3:
         yield Reason("filler-text", 2.0, f"placeholder Latin ({len(filler)} words like '{sorted(filler)[0]}'): bot filler")
 
@@ -649,6 +671,8 @@ def repeats(c: Comment) -> Iterator[Reason]:
 
 
 def solicitation(c: Comment) -> Iterator[Reason]:
+    if not c.wording:
+        return
     text = c.flat_ends
     found = phrases.first_matches([pattern for _, pattern in _SOLICITATIONS], _ANY_SOLICITATION, text)
     hits = [label for (label, _), match in zip(_SOLICITATIONS, found) if match]
@@ -696,6 +720,8 @@ def promoted_link(c: Comment) -> Iterator[Reason]:
 def promotion(c: Comment) -> Iterator[Reason]:
     """Self-promotion cues (see _PROMOTION): one family with `solicitation`, so asking twice is not
     two kinds of evidence."""
+    if not c.wording:
+        return
     text = c.flat_ends
     found = phrases.first_matches([pattern for _, _, pattern in _PROMOTION], _ANY_PROMOTION, text)
     hits = [(label, points) for (label, points, _), match in zip(_PROMOTION, found) if match]

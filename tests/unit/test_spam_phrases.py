@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,28 @@ def test_combined_pattern_agrees_with_its_list(pieces, name, glue):
     text = glue.join(pieces)
     patterns, combined = LISTS[name]
     assert bool(combined.search(text)) == any(p.search(text) for p in patterns)
+
+
+WORDING = ("flattery", "pitch", "solicitation", "self-promotion")  # what rules._ANY_WORDING unites
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=12), st.sampled_from([" ", "", "  "]))
+def test_the_wording_gate_says_yes_exactly_when_one_of_its_four_lists_matches(pieces, glue):
+    # Comment.wording lets templates, solicitation and promotion skip their searches: a no it
+    # gives where a list matches would lose that list's reason.
+    text = glue.join(pieces)
+    assert bool(rules._ANY_WORDING.search(text)) == any(p.search(text) for name in WORDING for p in LISTS[name][0])
+
+
+def test_a_union_of_gates_matches_where_either_does_and_needs_unsearched_gates():
+    first, second = phrases.any_of([re.compile(r"\bcasino\b")]), phrases.any_of([re.compile(r"\$\d|\bloan")])
+    union = phrases.Gate.union((first, second))
+    assert union.search("a casino") and union.search("$5") and union.search("payday loans")
+    assert not union.search("recasino") and not union.search("$x")
+    first.search("x")  # a searched gate keeps only its compiled patterns
+    with pytest.raises(ValueError):
+        phrases.Gate.union((first, second))
 
 
 def test_combined_pattern_keeps_branches_inside_groups_and_classes():

@@ -185,3 +185,12 @@ def test_details_never_carry_email_ip_or_user_agent():
     text = " ".join(r.detail for r in verdict.reasons)
     for private in (submission.email, submission.ip, submission.user_agent):
         assert private.lower() not in text.lower()
+
+
+def test_placeholder_latin_is_filler_only_as_three_whole_words():
+    def filler(text: str) -> bool:
+        return "filler-text" in rules_of(evaluate(Submission(content=text, **HUMAN)))
+
+    assert filler("Lorem IPSUM dolor sit amet, my friend")
+    assert not filler("Lorem ipsum, my friend")  # two of them
+    assert not filler("Loremx ipsumy dolorz are no words of it")  # inside other words only
