@@ -92,6 +92,7 @@ def _counts(content: str, prepared: Prepared | None = None) -> tuple[Counter[str
 _SCALE = [0.0] + [1.0 + math.log(count) for count in range(1, 257)]
 _SQUARED = [scale * scale for scale in _SCALE]  # the products _norm takes, so the same floats
 _TABLE = _SCALE.__getitem__
+_REPEATED = [False, False] + [True] * (len(_SCALE) - 2)  # count -> whether over 1, for counts _SCALE holds
 
 
 def _scale(count: int) -> float:
@@ -152,9 +153,16 @@ class Model:
         char_counts = Counter(chain.from_iterable(map(itemgetter(0), parts)))
         # Most n-grams occur once, scaled 1: so the block's weighted sum is the sum of each word's
         # weights (cached per word), less what 1 + log(count) takes off each repeated n-gram's count.
-        repeated = list(compress(char_counts, map((1).__lt__, char_counts.values())))
-        counts = list(map(char_counts.__getitem__, repeated))
-        scale = _TABLE if not counts or max(counts) < len(_SCALE) else _scale
+        # Which counts are over 1 by a list lookup per count (cheaper in C than calling (1).__lt__),
+        # when every count is in the table, as then every repeated one is in _SCALE's too.
+        if max(char_counts.values(), default=0) < len(_REPEATED):
+            repeated = list(compress(char_counts, map(_REPEATED.__getitem__, char_counts.values())))
+            counts = list(map(char_counts.__getitem__, repeated))
+            scale = _TABLE
+        else:
+            repeated = list(compress(char_counts, map((1).__lt__, char_counts.values())))
+            counts = list(map(char_counts.__getitem__, repeated))
+            scale = _scale
         excess = sum(map(mul, map(weights.get, repeated, repeat(0.0)), map(sub, counts, map(scale, counts))))
         chars = sum(map(itemgetter(1), parts)) - excess
         squares = len(char_counts) - len(counts) + _squares(counts, scale)

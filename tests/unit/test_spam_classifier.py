@@ -88,3 +88,19 @@ def test_the_classifier_scale_does_not_grow_with_length():
     model = shipped_model()
     short = "I measured the same latency on my laptop, thanks for the detailed write up."
     assert model.probability(" ".join([short] * 10)) <= model.probability(short) + 0.05
+
+
+@pytest.mark.parametrize("text", [
+    "Great post, great post, thanks for the great post!",
+    "the the the the banana bandana cabana",
+    "aaa " * 300,  # one n-gram counted over 256 times: past the scale table
+    "x",
+    "",
+])
+def test_score_is_the_weights_dot_the_feature_vector(text):
+    # Model.score sums the character block from per-word caches and the repeated n-grams alone: it
+    # must give what the plain vector gives (floats summed in another order, so nearly to the bit).
+    model = shipped_model()
+    assert model is not None
+    plain = model.bias + sum(value * model.weights.get(key, 0.0) for key, value in classifier.features(text).items())
+    assert model.score(text)[0] == pytest.approx(plain, rel=1e-12, abs=1e-12)
