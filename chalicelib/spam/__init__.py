@@ -89,8 +89,13 @@ def memory_domains(submission: Submission) -> list[str]:
         return []
 
 
+_TEXT_FIELDS = tuple(f.name for f in dataclass_fields(Submission) if f.name not in ("form_token", "form_age"))
+
+
 def _clean(submission: Submission) -> Submission:
     """The submission with every text field a str and the token fields in their documented range."""
+    if type(submission) is Submission and _is_clean(submission):
+        return submission  # what the service sends: making it again would give the same values
     values: dict[str, Any] = {}
     for f in dataclass_fields(Submission):
         value = getattr(submission, f.name, None)
@@ -103,3 +108,13 @@ def _clean(submission: Submission) -> Submission:
         else:
             values[f.name] = value if isinstance(value, str) else ("" if value is None else str(value))
     return Submission(**values)
+
+
+def _is_clean(submission: Submission) -> bool:
+    """Whether _clean would keep every value as it is (checked without building a new one)."""
+    age = submission.form_age
+    return (
+        all(type(getattr(submission, name)) is str for name in _TEXT_FIELDS)
+        and submission.form_token in _TOKEN_STATES
+        and (age is None or (type(age) is float and math.isfinite(age)))
+    )

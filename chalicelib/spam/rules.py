@@ -587,7 +587,13 @@ def scripts(c: Comment) -> Iterator[Reason]:
 def author_script(c: Comment) -> Iterator[Reason]:
     """A name in one script over a comment in another ('JerryHam' over Russian text, a Hangul keyword
     over English praise): campaigns write for one market and name themselves for another."""
-    name, text = _main_script(c.submission.author[:200], 2), _main_script(c.prepared.visible[:5000], 20)
+    name = _main_script(c.submission.author[:200], 2)
+    visible = c.prepared.visible[:5000]
+    # A Latin name over a text without a letter outside ASCII: the text is Latin too, or too short
+    # to tell (_main_script), so no counting of its letters (most comments).
+    if not name or (name == "LATIN" and not any(map(str.isalpha, non_ascii(visible)))):
+        return
+    text = _main_script(visible, 20)
     # A reader writing under a Latin nickname, with nothing to sell, is just a reader.
     if name and text and name != text and c.promotes:
         yield Reason("author-script", AUTHOR_SCRIPT_POINTS, f"the name is in {name.title()} script, the comment in {text.title()}")
