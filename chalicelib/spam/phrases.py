@@ -8,6 +8,7 @@ repeats), so a 65 KB comment costs linear time.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Iterable, Iterator
 
 from . import precompiled
@@ -38,36 +39,44 @@ def first_matches(patterns: Iterable[Phrase], gate: Gate, text: str) -> list[re.
 class Gate:
     """One search for where any of a list's patterns matches (see any_of)."""
 
-    __slots__ = ("_branches", "_words", "_others")
+    __slots__ = ("_sources", "_branches", "_compiled", "_words", "_others")
 
-    def __init__(self, at_word: list[str], others: list[str]):
-        self._branches: tuple[list[str], list[str]] | None = (at_word, others)  # compiled on first use
+    def __init__(self, sources: tuple[str, ...]):
+        # The patterns' text; their branches are read (pure-Python parsing, so not at import) and
+        # compiled on first use.
+        self._sources = sources
+        self._branches: tuple[list[str], list[str]] | None = None
+        self._compiled = False
         self._words: re.Pattern | None = None
         self._others: re.Pattern | None = None
 
-    def _compile(self, at_word: list[str], others: list[str]) -> None:
+    def _read(self) -> tuple[list[str], list[str]]:
+        if self._branches is None:
+            at_word: list[str] = []
+            others: list[str] = []
+            for source in self._sources:
+                words, rest = _branches_of(source)
+                at_word += words
+                others += rest
+            self._branches = (at_word, others)
+        return self._branches
+
+    def _compile(self) -> None:
         # '\bX', X beginning with a word character, matches where X follows a non-word character or
         # the start: so '\W(?:X)' over the text after one space. Beginning with a character class, the
         # pattern lets the engine scan for candidates in a tight loop instead of starting a match at
         # every position (a pattern that begins with '\b' costs ~40 ns a character, words or not).
         # Lookbehinds in X that begin with a word character cannot see the space, as they could not
         # see before the start. Branches are grouped by first letter (_by_first_letter) for speed too.
-        words, others_pattern = self._patterns(at_word, others)
+        words, others_pattern = self._patterns(*self._read())
         self._words = precompiled.compile(words) if words else None
         self._others = precompiled.compile(others_pattern) if others_pattern else None
+        self._compiled, self._branches = True, None
 
     @classmethod
     def union(cls, gates: Iterable[Gate]) -> Gate:
-        """One gate that matches where any of `gates` does, from their branches (made before any of
-        them is searched, as module constants are: a searched gate keeps only its patterns)."""
-        at_word: list[str] = []
-        others: list[str] = []
-        for gate in gates:
-            if gate._branches is None:
-                raise ValueError("a gate that was searched already has no branches to share")
-            at_word += gate._branches[0]
-            others += gate._branches[1]
-        return cls(at_word, others)
+        """One gate that matches where any of `gates` does (the branches of all their patterns)."""
+        return cls(tuple(source for gate in gates for source in gate._sources))
 
     @staticmethod
     def _patterns(at_word: list[str], others: list[str]) -> tuple[str | None, str | None]:
@@ -76,26 +85,24 @@ class Gate:
 
     def patterns(self) -> Iterator[tuple[str, int]]:
         """What it compiles (precompiled.py keeps their code)."""
-        if self._branches is not None:
-            found = self._patterns(*self._branches)
+        if not self._compiled:
+            found = self._patterns(*self._read())
         else:
             found = (self._words.pattern if self._words else None, self._others.pattern if self._others else None)
         yield from ((pattern, 0) for pattern in found if pattern)
 
     def search(self, text: str) -> bool:
         """Whether any pattern of the list matches somewhere in text."""
-        if self._branches is not None:
-            self._compile(*self._branches)
-            self._branches = None
+        if not self._compiled:
+            self._compile()
         if self._words is not None and self._words.search(" " + text):
             return True
         return self._others is not None and self._others.search(text) is not None
 
     def starts(self, text: str) -> list[int]:
         """Every position where a pattern of the list matches, overlapping ones too, in order."""
-        if self._branches is not None:
-            self._compile(*self._branches)
-            self._branches = None
+        if not self._compiled:
+            self._compile()
         found: list[int] = []
         if self._words is not None:
             padded = " " + text
@@ -158,16 +165,23 @@ def any_of(patterns: Iterable[re.Pattern | Phrase]) -> Gate:
     rules ask this first and run the list itself only where it matched (same answers, fewer passes).
     The alternatives that begin at a word boundary (with a word character) are searched together
     after a non-word character (see Gate); the others as they are."""
+    return Gate(tuple(pattern.pattern for pattern in patterns))
+
+
+@cache
+def _branches_of(pattern: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A pattern's top-level branches that begin at a word boundary with a word character (without
+    the '\\b'), and its others (see any_of). Remembered: a list's gate and a union holding it read the
+    same patterns."""
     at_word, others = [], []
-    for pattern in patterns:
-        for branch in _top_level_branches(pattern.pattern):
-            if branch.startswith("\\b") and _begins_with_word_character(branch[2:]) and all(
-                m.group(1).isalnum() or m.group(1) in ("\\d", "\\w") for m in _LOOKBEHIND.finditer(branch)
-            ):
-                at_word.append(branch[2:])
-            else:
-                others.append(branch)
-    return Gate(at_word, others)
+    for branch in _top_level_branches(pattern):
+        if branch.startswith("\\b") and _begins_with_word_character(branch[2:]) and all(
+            m.group(1).isalnum() or m.group(1) in ("\\d", "\\w") for m in _LOOKBEHIND.finditer(branch)
+        ):
+            at_word.append(branch[2:])
+        else:
+            others.append(branch)
+    return tuple(at_word), tuple(others)
 
 
 def _begins_with_word_character(branch: str) -> bool:
@@ -216,11 +230,14 @@ def _by_first_letter(branches: list[str], keep_order: bool) -> list[str] | None:
     return [f"{letter}(?:{'|'.join(tails)})" for letter, tails in groups.items()] + rest
 
 
-def _first_letters(branch: str) -> list[tuple[str, str]] | None:
+@cache
+def _first_letters(branch: str) -> tuple[tuple[str, str], ...] | None:
     """(first letter, the rest) for each way branch can begin, in order, or None when it does not
-    begin with a letter or a non-capturing group of alternatives that each do."""
+    begin with a letter or a non-capturing group of alternatives that each do. Remembered: a
+    branch of a list is read for its own gate and again for the union of gates (Gate.union) that
+    holds it, and reading is pure-Python parsing, a cold start's cost."""
     if branch[:1].isalnum() and branch[1:2] not in _QUANTIFIERS:
-        return [(branch[0], branch[1:])]
+        return ((branch[0], branch[1:]),)
     if not branch.startswith("(?:"):
         return None
     end = _group_end(branch)
@@ -235,7 +252,7 @@ def _first_letters(branch: str) -> list[tuple[str, str]] | None:
         pairs += [(letter, tail + after) for letter, tail in inner]
     if (len({letter for letter, _ in pairs}) - 1) * len(after) > _MAX_COPIED:
         return None  # what follows the group would be copied into each letter's group: a long pattern compiles slowly
-    return pairs
+    return tuple(pairs)
 
 
 def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:

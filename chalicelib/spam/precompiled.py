@@ -5,7 +5,8 @@ Python compiles a regular expression in pure Python (re._parser, re._compiler) a
 a list of sre opcodes, to `_sre.compile`, which builds the pattern object in C. The phrase lists'
 gates are alternations of thousands of characters: compiling them was ~20 ms of a cold POST.
 data/regex-code.marshal keeps, for each pattern the rules compile lazily (text.Lazy, phrases.Gate,
-phrases.WordPattern), exactly what re's compiler hands `_sre.compile`, under a header naming the
+phrases.WordPattern), exactly what re's compiler hands `_sre.compile` (the opcode list as array bytes),
+under a header naming the
 Python and sre versions that made it. `compile` builds a pattern from it when the header is this
 interpreter's and the pattern is in it, and otherwise compiles as `re.compile` does: the same
 pattern object either way (tests/unit/test_spam_precompiled.py compares them).
@@ -23,7 +24,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 CACHE_PATH = Path(__file__).parent / "data" / "regex-code.marshal"
-_FORMAT = 1
+# 2: each opcode list kept as the bytes of an array of sre code words, not as a list of ints. A
+# cold start then loads ~80 byte strings instead of ~100,000 int objects (and the garbage collector
+# has no lists of them to walk); a pattern's list is made when that pattern is compiled.
+_FORMAT = 2
 
 
 def _header() -> tuple:
@@ -37,9 +41,19 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 (re.compi
     kept = _kept().get((pattern, flags))
     if kept is not None:
         import _sre
+        from array import array
 
-        return _sre.compile(pattern, *kept)
+        flags_used, code, *rest = kept
+        return _sre.compile(pattern, flags_used, array(_code_type(), code).tolist(), *rest)
     return compile_anew(pattern, flags)
+
+
+def _code_type() -> str:
+    """The array type code of an sre code word (_sre.CODESIZE bytes; the header names the size)."""
+    import _sre
+    from array import array
+
+    return next(kind for kind in "IL" if array(kind).itemsize == _sre.CODESIZE)
 
 
 def compile_anew(pattern: str, flags: int = 0) -> re.Pattern:
@@ -58,7 +72,7 @@ def _kept() -> dict[tuple[str, int], tuple]:
 
 def code_of(pattern: str, flags: int = 0) -> tuple:
     """What re's compiler hands `_sre.compile` for this pattern, after the pattern itself (the body of
-    re._compiler.compile, whose result `compile` above rebuilds)."""
+    re._compiler.compile, whose result `compile` above rebuilds), the opcode list as array bytes."""
     from re import _compiler, _parser  # type: ignore[attr-defined]
 
     parsed = _parser.parse(pattern, flags)
@@ -67,7 +81,10 @@ def code_of(pattern: str, flags: int = 0) -> tuple:
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
-    return (int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, dict(groupindex), tuple(indexgroup))
+    from array import array
+
+    words = array(_code_type(), [int(op) for op in code]).tobytes()
+    return (int(flags | parsed.state.flags), words, parsed.state.groups - 1, dict(groupindex), tuple(indexgroup))
 
 
 def lazy_patterns() -> Iterator[tuple[str, int]]:

@@ -537,13 +537,13 @@ _FILLER = frozenset(
 )
 
 
-def _filler_words(text: str) -> set[str]:
+def _filler_words(text: str) -> frozenset[str]:
     """The _FILLER words among text's words, or none when fewer than three can be (all the rule
     asks). A word of the text is a substring of its lower-case form, so when under three filler
     words occur there (substring searches in C), the text need not be split into words."""
     lowered = text.lower()
     if sum(map(lowered.__contains__, _FILLER)) < 3:
-        return set()
+        return frozenset()
     return _FILLER.intersection(words(text))
 
 
