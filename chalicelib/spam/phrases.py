@@ -68,10 +68,20 @@ class Gate:
         # every position (a pattern that begins with '\b' costs ~40 ns a character, words or not).
         # Lookbehinds in X that begin with a word character cannot see the space, as they could not
         # see before the start. Branches are grouped by first letter (_by_first_letter) for speed too.
-        words, others_pattern = self._patterns(*self._read())
+        kept = precompiled.gate_patterns(self._sources)
+        words, others_pattern = kept if kept is not None else self.made_patterns()
         self._words = precompiled.compile(words) if words else None
         self._others = precompiled.compile(others_pattern) if others_pattern else None
         self._compiled, self._branches = True, None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The texts of the patterns it unites."""
+        return self._sources
+
+    def made_patterns(self) -> tuple[str | None, str | None]:
+        """The patterns its branches make, for its words and its others (precompiled.py keeps them)."""
+        return self._patterns(*self._read())
 
     @classmethod
     def union(cls, gates: Iterable[Gate]) -> Gate:
@@ -86,7 +96,7 @@ class Gate:
     def patterns(self) -> Iterator[tuple[str, int]]:
         """What it compiles (precompiled.py keeps their code)."""
         if not self._compiled:
-            found = self._patterns(*self._read())
+            found = self.made_patterns()
         else:
             found = (self._words.pattern if self._words else None, self._others.pattern if self._others else None)
         yield from ((pattern, 0) for pattern in found if pattern)

@@ -28,6 +28,9 @@ CACHE_PATH = Path(__file__).parent / "data" / "regex-code.marshal"
 # cold start then loads ~80 byte strings instead of ~100,000 int objects (and the garbage collector
 # has no lists of them to walk); a pattern's list is made when that pattern is compiled.
 _FORMAT = 2
+# 3: it also keeps, for each phrases.Gate, the two patterns its branches make, by the gate's pattern
+# texts: making them is pure-Python parsing of thousands of characters (~10 ms of a cold start).
+_FORMAT = 3
 
 
 def _header() -> tuple:
@@ -61,13 +64,22 @@ def compile_anew(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(pattern, flags)
 
 
-@cache
 def _kept() -> dict[tuple[str, int], tuple]:
+    return _file()[0]
+
+
+def gate_patterns(sources: tuple[str, ...]) -> tuple[str | None, str | None] | None:
+    """The patterns a gate of these pattern texts compiles (its words' and its others'), when kept."""
+    return _file()[1].get(sources)
+
+
+@cache
+def _file() -> tuple[dict[tuple[str, int], tuple], dict[tuple[str, ...], tuple[str | None, str | None]]]:
     try:
-        header, entries = marshal.loads(CACHE_PATH.read_bytes())
+        header, entries, gates = marshal.loads(CACHE_PATH.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return entries if header == _header() else {}
+        return {}, {}
+    return (entries, gates) if header == _header() else ({}, {})
 
 
 def code_of(pattern: str, flags: int = 0) -> tuple:
@@ -89,16 +101,29 @@ def code_of(pattern: str, flags: int = 0) -> tuple:
 
 def lazy_patterns() -> Iterator[tuple[str, int]]:
     """(pattern, flags) of every regular expression the spam rules compile on first use."""
+    for value in _lazy_objects():
+        yield from value.patterns()
+
+
+def lazy_gates() -> dict[tuple[str, ...], tuple[str | None, str | None]]:
+    """Each phrases.Gate of the spam rules' pattern texts, and the patterns its branches make."""
+    from . import phrases
+
+    return {value.sources: value.made_patterns() for value in _lazy_objects() if isinstance(value, phrases.Gate)}
+
+
+def _lazy_objects() -> Iterator[Any]:
+    """Every Gate, WordPattern and Lazy the rules' modules hold."""
     from . import keys, phrases, rules, text
 
     seen: set[int] = set()
 
-    def walk(value: Any) -> Iterator[tuple[str, int]]:
+    def walk(value: Any) -> Iterator[Any]:
         if id(value) in seen:
             return
         seen.add(id(value))
         if isinstance(value, (phrases.Gate, phrases.WordPattern, text.Lazy)):
-            yield from value.patterns()
+            yield value
         elif isinstance(value, (tuple, list, frozenset, set)):
             for item in value:
                 yield from walk(item)
@@ -114,7 +139,7 @@ def lazy_patterns() -> Iterator[tuple[str, int]]:
 def dumps() -> bytes:
     """The file's bytes for this interpreter: the kept code of every lazily compiled pattern."""
     entries = {(pattern, int(flags)): code_of(pattern, flags) for pattern, flags in sorted(set(lazy_patterns()))}
-    return marshal.dumps((_header(), entries))
+    return marshal.dumps((_header(), entries, lazy_gates()))
 
 
 def write(path: Path = CACHE_PATH) -> int:

@@ -211,8 +211,8 @@ def test_the_zip_carries_bytecode_for_what_a_cold_start_imports(packaged):
 
     from chalicelib.spam import precompiled
 
-    header, entries = marshal.loads(zipped.read("chalicelib/spam/data/regex-code.marshal"))
-    assert header == precompiled._header() and entries
+    header, entries, gates = marshal.loads(zipped.read("chalicelib/spam/data/regex-code.marshal"))
+    assert header == precompiled._header() and entries and gates
     # and the methods of its dataclasses and named tuples, recorded by that Python from the package
     from chalicelib import classcode
 

@@ -12,9 +12,11 @@ STALE = "data/regex-code.marshal is stale: run `make regex-cache` (scripts/regex
 
 
 def test_the_kept_code_is_this_interpreters_and_holds_exactly_the_lazily_compiled_patterns():
-    header, entries = marshal.loads(precompiled.CACHE_PATH.read_bytes())
+    header, entries, gates = marshal.loads(precompiled.CACHE_PATH.read_bytes())
     assert header == precompiled._header(), STALE
     assert set(entries) == {(pattern, int(flags)) for pattern, flags in precompiled.lazy_patterns()}, STALE
+    # each gate's patterns are what its branches make now (a change to how they are made shows here)
+    assert gates == precompiled.lazy_gates() and gates, STALE
 
 
 def test_each_kept_pattern_is_the_pattern_re_compiles():
@@ -65,12 +67,12 @@ def test_the_verdicts_of_a_fresh_process_compile_no_pattern_anew():
 
 def test_code_from_another_interpreter_is_not_used(monkeypatch):
     monkeypatch.setattr(precompiled, "_header", lambda: (1, "cpython", (3, 99), 0, 4))
-    precompiled._kept.cache_clear()
+    precompiled._file.cache_clear()
     try:
         assert precompiled._kept() == {}
         assert precompiled.compile(r"\bcheap\b", re.I) == re.compile(r"\bcheap\b", re.I)
     finally:
-        precompiled._kept.cache_clear()
+        precompiled._file.cache_clear()
 
 
 def test_a_missing_or_damaged_file_compiles_as_re_does(monkeypatch, tmp_path):
@@ -78,7 +80,7 @@ def test_a_missing_or_damaged_file_compiles_as_re_does(monkeypatch, tmp_path):
     damaged.write_bytes(b"not marshal")
     for path in (damaged, tmp_path / "absent.marshal"):
         monkeypatch.setattr(precompiled, "CACHE_PATH", path)
-        precompiled._kept.cache_clear()
+        precompiled._file.cache_clear()
         assert precompiled._kept() == {}
         assert precompiled.compile("a+b") == re.compile("a+b")
-    precompiled._kept.cache_clear()
+    precompiled._file.cache_clear()
